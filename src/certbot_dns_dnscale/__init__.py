@@ -1,0 +1,58 @@
+"""
+The `~certbot_dns_dnscale._internal.dns_dnscale` plugin automates the process of
+completing a ``dns-01`` challenge (`~acme.challenges.DNS01`) by creating, and
+subsequently removing, TXT records using the DNScale API.
+
+Named Arguments
+---------------
+===========================================  ==========================================
+``--dns-dnscale-credentials``                DNScale credentials_ INI file. (Required)
+``--dns-dnscale-propagation-seconds``        The number of seconds to wait for DNS to
+                                             propagate before asking the ACME server to
+                                             verify the DNS record. (Default: 60)
+===========================================  ==========================================
+
+Credentials
+-----------
+Use of this plugin requires a DNScale API token with the scopes ``zones:read``,
+``records:read`` and ``records:write``. A token limited to the zones you certify,
+and within them to the ``_acme-challenge`` names, is safest.
+
+.. code-block:: ini
+   :name: credentials.ini
+   :caption: Example credentials file:
+
+   # DNScale API token used by Certbot
+   dns_dnscale_api_token = 0123456789abcdef0123456789abcdef
+   # Optional: the API's address (with or without /v1), and the TXT records' TTL
+   # dns_dnscale_api_url = https://api.dnscale.eu
+   # dns_dnscale_ttl = 300
+
+The path to this file can be provided interactively or using the
+``--dns-dnscale-credentials`` command-line argument. Certbot records the path
+to this file for use during renewal, but does not store the file's contents.
+
+.. caution::
+   You should protect this API token as you would the password to your DNScale
+   account: ``chmod 600`` the file. Certbot warns if it is readable by others.
+
+Examples
+--------
+.. code-block:: bash
+   :caption: To acquire a certificate for ``example.com``
+
+   certbot certonly \\
+     --authenticator dns-dnscale \\
+     --dns-dnscale-credentials ~/.secrets/certbot/dnscale.ini \\
+     -d example.com
+
+.. code-block:: bash
+   :caption: To acquire a single certificate for both ``example.com`` and
+             ``*.example.com``
+
+   certbot certonly \\
+     --authenticator dns-dnscale \\
+     --dns-dnscale-credentials ~/.secrets/certbot/dnscale.ini \\
+     -d example.com \\
+     -d '*.example.com'
+"""

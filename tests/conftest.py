@@ -1,0 +1,96 @@
+"""Shared fixtures: a fake clock, API envelopes, credentials files."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from certbot._internal.display import obj as display_obj
+
+API = "https://api.dnscale.eu/v1"
+TOKEN = "tok-SECRET-8f2c1e77d0a94b3c"
+
+
+class FakeClock:
+    """A monotonic clock that only moves when the code under test sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def envelope(data: dict[str, Any]) -> dict[str, Any]:
+    return {"status": "success", "data": data}
+
+
+def error_envelope(code: str, message: str) -> dict[str, Any]:
+    return {"status": "error", "error": {"code": code, "message": message, "details": []}}
+
+
+def zone(zone_id: str, name: str) -> dict[str, Any]:
+    return {"id": zone_id, "name": name, "type": "master", "status": "active"}
+
+
+def zones_page(
+    zones: list[dict[str, Any]],
+    *,
+    offset: int = 0,
+    total: int | None = None,
+    has_more: bool = False,
+) -> dict[str, Any]:
+    pagination = {
+        "total": len(zones) if total is None else total,
+        "offset": offset,
+        "limit": 100,
+        "count": len(zones),
+        "has_more": has_more,
+    }
+    return envelope({"zones": zones, "pagination": pagination})
+
+
+def txt(record_id: str, name: str, content: str) -> dict[str, Any]:
+    return {"id": record_id, "name": name, "type": "TXT", "content": content, "ttl": 300}
+
+
+def records_page(records: list[dict[str, Any]]) -> dict[str, Any]:
+    pagination = {"total": len(records), "offset": 0, "limit": 1000, "count": len(records)}
+    return envelope({"records": records, "pagination": {**pagination, "has_more": False}})
+
+
+@pytest.fixture
+def write_credentials(tmp_path: Path) -> Callable[..., Path]:
+    """Write an INI credentials file, mode 600, and return its path."""
+
+    def write(text: str | None = None, **values: str) -> Path:
+        path = tmp_path / "dnscale.ini"
+        if text is None:
+            values.setdefault("dns_dnscale_api_token", TOKEN)
+            text = "".join(f"{key} = {value}\n" for key, value in values.items())
+        path.write_text(text)
+        path.chmod(0o600)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def display() -> Iterator[io.StringIO]:
+    """certbot's non-interactive display, writing to a buffer the test can read."""
+    out = io.StringIO()
+    display_obj.set_display(display_obj.NoninteractiveDisplay(out))
+    return out

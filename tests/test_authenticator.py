@@ -1,0 +1,459 @@
+"""The dns-dnscale authenticator: what certbot sees, against a faked DNScale API."""
+
+from __future__ import annotations
+
+import io
+import logging
+import unittest
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import requests
+import requests_mock as rm
+from acme import challenges, messages
+from certbot import achallenges, errors
+from certbot.plugins import dns_test_common
+from certbot.tests import acme_util
+
+from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
+from tests.conftest import (
+    API,
+    TOKEN,
+    envelope,
+    error_envelope,
+    records_page,
+    txt,
+    zone,
+    zones_page,
+)
+
+ZONES = [
+    zone("z-com", "example.com"),
+    zone("z-sub", "sub.example.com"),
+    zone("z-org", "example.org"),
+]
+
+
+def achall(domain: str, token: bytes = b"a" * 32) -> achallenges.KeyAuthorizationAnnotatedChallenge:
+    challb = acme_util.chall_to_challb(challenges.DNS01(token=token), messages.STATUS_PENDING)
+    identifier = messages.Identifier(typ=messages.IDENTIFIER_FQDN, value=domain)
+    return achallenges.KeyAuthorizationAnnotatedChallenge(
+        challb=challb, identifier=identifier, account_key=dns_test_common.KEY
+    )
+
+
+def value_of(challenge: achallenges.KeyAuthorizationAnnotatedChallenge) -> str:
+    return str(challenge.validation(challenge.account_key))
+
+
+def make_authenticator(credentials: Path, propagation_seconds: object = 0) -> Authenticator:
+    config = SimpleNamespace(
+        dns_dnscale_credentials=str(credentials),
+        dns_dnscale_propagation_seconds=propagation_seconds,
+    )
+    return Authenticator(config, "dns-dnscale")
+
+
+@pytest.fixture
+def auth(write_credentials: Callable[..., Path], display: io.StringIO) -> Authenticator:
+    return make_authenticator(write_credentials())
+
+
+@pytest.fixture
+def no_retry_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The client's retry waits, recorded instead of slept."""
+    waits: list[float] = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    return waits
+
+
+@pytest.fixture
+def api(requests_mock: rm.Mocker) -> rm.Mocker:
+    """An API with three zones whose record creates succeed with ids r1, r2, ..."""
+    requests_mock.get(f"{API}/zones", json=zones_page(ZONES))
+    counter = iter(range(1, 1000))
+
+    def created(request: requests.PreparedRequest, context: object) -> dict[str, object]:
+        body = request.json()  # type: ignore[attr-defined]
+        return envelope({"record": txt(f"r{next(counter)}", body["name"], body["content"])})
+
+    for zone_id in ("z-com", "z-sub", "z-org"):
+        requests_mock.post(f"{API}/zones/{zone_id}/records", status_code=201, json=created)
+        requests_mock.delete(rm.ANY, status_code=204)
+    return requests_mock
+
+
+def calls(mock: rm.Mocker) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in mock.request_history]
+
+
+class TestCertbotContract(unittest.TestCase, dns_test_common.BaseAuthenticatorTest):
+    """certbot's own checks for DNS authenticators."""
+
+    def setUp(self) -> None:
+        self.auth = make_authenticator(Path("/nonexistent.ini"))
+
+
+def test_certbot_finds_the_plugin_under_its_published_name() -> None:
+    (entry_point,) = metadata.entry_points(group="certbot.plugins", name="dns-dnscale")
+    assert entry_point.load() is Authenticator
+
+
+def test_default_propagation_seconds_stays_60_as_in_1_0_2() -> None:
+    options: dict[str, object] = {}
+    Authenticator.add_parser_arguments(lambda name, **kw: options.__setitem__(name, kw))
+    assert options["propagation-seconds"]["default"] == 60  # type: ignore[index]
+    assert "credentials" in options
+
+
+# -- perform -----------------------------------------------------------------------------------
+
+
+def test_perform_creates_the_txt_record_in_the_zone_of_the_name(
+    auth: Authenticator, api: rm.Mocker
+) -> None:
+    challenge = achall("www.example.org")
+    auth.perform([challenge])
+    post = api.request_history[-1]
+    assert post.path == "/v1/zones/z-org/records"
+    assert post.json()["name"] == "_acme-challenge.www.example.org."
+    assert post.json()["content"] == value_of(challenge)
+    assert post.json()["ttl"] == 300
+    assert post.json()["comment"].startswith("certbot-dns-dnscale ACME challenge, created 20")
+
+
+def test_nested_zone_gets_the_records_of_its_names(auth: Authenticator, api: rm.Mocker) -> None:
+    auth.perform([achall("a.sub.example.com"), achall("example.com", b"b" * 32)])
+    posts = [r.path for r in api.request_history if r.method == "POST"]
+    assert posts == ["/v1/zones/z-sub/records", "/v1/zones/z-com/records"]
+
+
+def test_zone_list_is_fetched_once_per_run(auth: Authenticator, api: rm.Mocker) -> None:
+    auth.perform([achall(d, bytes([65 + i]) * 32) for i, d in enumerate(["a.example.com",
+                  "b.example.com", "example.org", "sub.example.com"])])  # fmt: skip
+    assert [m for m, p in calls(api) if p == "/v1/zones"] == ["GET"]
+
+
+def test_apex_and_wildcard_put_two_values_at_one_name(auth: Authenticator, api: rm.Mocker) -> None:
+    apex, wildcard = achall("example.com", b"a" * 32), achall("example.com", b"w" * 32)
+    auth.perform([apex, wildcard])
+    posts = [r.json() for r in api.request_history if r.method == "POST"]
+    assert {p["name"] for p in posts} == {"_acme-challenge.example.com."}
+    assert {p["content"] for p in posts} == {value_of(apex), value_of(wildcard)}
+
+
+def test_custom_ttl_from_the_credentials_file_is_sent(
+    write_credentials: Callable[..., Path], display: io.StringIO, api: rm.Mocker
+) -> None:
+    auth = make_authenticator(write_credentials(dns_dnscale_ttl="600"))
+    auth.perform([achall("example.com")])
+    assert api.request_history[-1].json()["ttl"] == 600
+
+
+def test_api_url_without_v1_from_1_0_2_still_reaches_v1(
+    write_credentials: Callable[..., Path], display: io.StringIO, requests_mock: rm.Mocker
+) -> None:
+    path = write_credentials(dns_dnscale_api_url="http://127.0.0.1:8053")
+    requests_mock.get("http://127.0.0.1:8053/v1/zones", json=zones_page([zone("z", "example.com")]))
+    requests_mock.post(
+        "http://127.0.0.1:8053/v1/zones/z/records", status_code=201, json=envelope({})
+    )
+    make_authenticator(path).perform([achall("example.com")])
+    assert requests_mock.call_count == 2
+
+
+def test_perform_answers_each_challenge(auth: Authenticator, api: rm.Mocker) -> None:
+    challenges_ = [achall("example.com"), achall("example.org", b"o" * 32)]
+    responses = auth.perform(challenges_)
+    assert responses == [c.response(c.account_key) for c in challenges_]
+
+
+def test_perform_says_how_long_it_waits(
+    write_credentials: Callable[..., Path], display: io.StringIO, api: rm.Mocker
+) -> None:
+    make_authenticator(write_credentials()).perform([achall("example.com")])
+    assert "Waiting 0 seconds for DNS changes to propagate" in display.getvalue()
+
+
+# -- errors on the perform path ----------------------------------------------------------------
+
+
+def test_name_without_a_zone_says_which_names_were_tried_and_how_many_zones(
+    auth: Authenticator, api: rm.Mocker
+) -> None:
+    with pytest.raises(errors.PluginError) as raised:
+        auth.perform([achall("www.example.net")])
+    message = str(raised.value)
+    assert "No DNScale zone holds _acme-challenge.www.example.net" in message
+    assert "tried _acme-challenge.www.example.net, www.example.net, example.net, net" in message
+    assert "among the 3 zone(s) this API token can see" in message
+
+
+def test_rejected_token_names_the_key_and_the_file(
+    write_credentials: Callable[..., Path], display: io.StringIO, requests_mock: rm.Mocker
+) -> None:
+    path = write_credentials()
+    requests_mock.get(f"{API}/zones", status_code=401, json=error_envelope("UNAUTHORIZED", "x"))
+    with pytest.raises(errors.PluginError) as raised:
+        make_authenticator(path).perform([achall("example.com")])
+    message = str(raised.value)
+    assert f"DNScale rejected the API token in {path}" in message
+    assert "mistyped, expired or revoked" in message
+    assert "dns_dnscale_api_token" in message
+
+
+def test_missing_write_scope_names_the_scopes_zone_and_name(
+    auth: Authenticator, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(f"{API}/zones", json=zones_page(ZONES))
+    requests_mock.post(
+        f"{API}/zones/z-com/records",
+        status_code=403,
+        json=error_envelope("FORBIDDEN", "missing scope records:write"),
+        headers={"X-Request-ID": "req-7"},
+    )
+    with pytest.raises(errors.PluginError) as raised:
+        auth.perform([achall("example.com")])
+    message = str(raised.value)
+    assert "zones:read, records:read and records:write" in message
+    assert "access to example.com" in message
+    assert "the name _acme-challenge.example.com" in message
+    assert "missing scope records:write" in message
+    assert "req-7" in message
+
+
+def test_validation_error_passes_on_the_api_message_and_points_at_the_ttl(
+    auth: Authenticator, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(f"{API}/zones", json=zones_page(ZONES))
+    requests_mock.post(
+        f"{API}/zones/z-com/records",
+        status_code=422,
+        json=error_envelope("VALIDATION_ERROR", "ttl must be between 300 and 86400"),
+    )
+    with pytest.raises(errors.PluginError) as raised:
+        auth.perform([achall("example.com")])
+    assert "ttl must be between 300 and 86400" in str(raised.value)
+    assert "dns_dnscale_ttl" in str(raised.value)
+
+
+def test_zone_gone_between_list_and_create_is_explained(
+    auth: Authenticator, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(f"{API}/zones", json=zones_page(ZONES))
+    requests_mock.post(
+        f"{API}/zones/z-com/records", status_code=404, json=error_envelope("NOT_FOUND", "zone")
+    )
+    with pytest.raises(errors.PluginError, match="was the zone deleted or moved"):
+        auth.perform([achall("example.com")])
+
+
+def test_other_client_errors_say_the_api_refused(
+    auth: Authenticator, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(f"{API}/zones", status_code=400, json=error_envelope("BAD", "bad request"))
+    with pytest.raises(errors.PluginError, match=r"refused the request.*bad request"):
+        auth.perform([achall("example.com")])
+
+
+def test_lasting_server_errors_say_try_later_with_the_request_id(
+    auth: Authenticator, requests_mock: rm.Mocker, no_retry_waits: list[float]
+) -> None:
+    requests_mock.get(f"{API}/zones", status_code=503, headers={"X-Request-ID": "req-9"})
+    with pytest.raises(errors.PluginError) as raised:
+        auth.perform([achall("example.com")])
+    assert "kept failing on its side. Try again later" in str(raised.value)
+    assert "req-9" in str(raised.value)
+    assert "after 5 attempts" in str(raised.value)
+
+
+def test_lasting_rate_limit_says_so(auth: Authenticator, requests_mock: rm.Mocker) -> None:
+    requests_mock.get(f"{API}/zones", status_code=429, headers={"Retry-After": "600"})
+    with pytest.raises(errors.PluginError, match=r"kept rate limiting.*wait 600 s"):
+        auth.perform([achall("example.com")])
+
+
+def test_unreachable_api_names_the_url_and_the_setting(
+    auth: Authenticator, requests_mock: rm.Mocker, no_retry_waits: list[float]
+) -> None:
+    requests_mock.get(f"{API}/zones", exc=requests.ConnectionError("Name or service not known"))
+    with pytest.raises(errors.PluginError) as raised:
+        auth.perform([achall("example.com")])
+    assert f"the DNScale API at {API} could not be reached" in str(raised.value)
+    assert "dns_dnscale_api_url" in str(raised.value)
+
+
+def test_something_that_is_not_the_api_says_check_the_url(
+    auth: Authenticator, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(f"{API}/zones", text="<html>captive portal</html>")
+    with pytest.raises(errors.PluginError, match="did not answer like the DNScale API"):
+        auth.perform([achall("example.com")])
+
+
+# -- options and credentials -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seconds", [-1, "ten"])
+def test_invalid_propagation_seconds_are_refused_before_anything_happens(
+    write_credentials: Callable[..., Path], seconds: object
+) -> None:
+    auth = make_authenticator(write_credentials(), propagation_seconds=seconds)
+    with pytest.raises(errors.PluginError, match="propagation-seconds must be a whole number"):
+        auth.prepare()
+
+
+def test_zero_propagation_seconds_are_accepted(write_credentials: Callable[..., Path]) -> None:
+    make_authenticator(write_credentials(), propagation_seconds=0).prepare()
+
+
+def test_missing_token_names_the_key_and_the_file(
+    write_credentials: Callable[..., Path], display: io.StringIO, requests_mock: rm.Mocker
+) -> None:
+    path = write_credentials("dns_dnscale_ttl = 300\n")
+    with pytest.raises(errors.PluginError) as raised:
+        make_authenticator(path).perform([achall("example.com")])
+    assert "dns_dnscale_api_token" in str(raised.value)
+    assert str(path) in str(raised.value)
+    assert requests_mock.call_count == 0
+
+
+def test_malformed_credentials_file_fails_before_any_request(
+    write_credentials: Callable[..., Path], display: io.StringIO, requests_mock: rm.Mocker
+) -> None:
+    path = write_credentials(f"dns_dnscale_api_token: {TOKEN}\n[oops\n")
+    with pytest.raises(errors.PluginError, match="not a valid INI file"):
+        make_authenticator(path).perform([achall("example.com")])
+    assert requests_mock.call_count == 0
+
+
+def test_invalid_api_url_fails_before_any_request(
+    write_credentials: Callable[..., Path], display: io.StringIO, requests_mock: rm.Mocker
+) -> None:
+    path = write_credentials(dns_dnscale_api_url="http://api.dnscale.eu")
+    with pytest.raises(errors.PluginError, match="only allowed for a loopback host"):
+        make_authenticator(path).perform([achall("example.com")])
+    assert requests_mock.call_count == 0
+
+
+# -- cleanup -----------------------------------------------------------------------------------
+
+
+def test_cleanup_deletes_by_id_exactly_the_records_created(
+    auth: Authenticator, api: rm.Mocker
+) -> None:
+    created = [achall("example.com"), achall("example.com", b"w" * 32)]
+    auth.perform(created)
+    auth.cleanup(created)
+    deletes = [p for m, p in calls(api) if m == "DELETE"]
+    assert deletes == ["/v1/zones/z-com/records/r1", "/v1/zones/z-com/records/r2"]
+
+
+def test_cleanup_of_a_challenge_that_was_never_created_sends_nothing(
+    auth: Authenticator, api: rm.Mocker
+) -> None:
+    auth.perform([achall("example.com")])
+    api.reset_mock()
+    auth.cleanup([achall("example.org", b"x" * 32)])
+    assert api.call_count == 0
+
+
+def test_cleanup_runs_once_per_record(auth: Authenticator, api: rm.Mocker) -> None:
+    challenge = achall("example.com")
+    auth.perform([challenge])
+    auth.cleanup([challenge])
+    auth.cleanup([challenge])
+    assert [m for m, _ in calls(api)].count("DELETE") == 1
+
+
+def test_cleanup_falls_back_to_delete_by_name_and_value_when_the_id_is_gone(
+    auth: Authenticator, api: rm.Mocker
+) -> None:
+    challenge = achall("example.com")
+    auth.perform([challenge])
+    api.delete(
+        f"{API}/zones/z-com/records/r1", status_code=404, json=error_envelope("NOT_FOUND", "")
+    )
+    auth.cleanup([challenge])
+    last = api.request_history[-1]
+    assert last.path == "/v1/zones/z-com/records/by-name/_acme-challenge.example.com./txt"
+    assert last.qs["content"] == [value_of(challenge).lower()]
+
+
+def test_cleanup_deletes_by_name_when_the_create_answer_had_no_id(
+    auth: Authenticator, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(f"{API}/zones", json=zones_page(ZONES))
+    requests_mock.post(f"{API}/zones/z-com/records", status_code=201, json=envelope({}))
+    requests_mock.delete(rm.ANY, status_code=204)
+    challenge = achall("example.com")
+    auth.perform([challenge])
+    auth.cleanup([challenge])
+    assert "/by-name/" in requests_mock.request_history[-1].path
+
+
+def test_cleanup_of_a_value_already_removed_is_quiet(
+    auth: Authenticator, api: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    challenge = achall("example.com")
+    auth.perform([challenge])
+    api.delete(rm.ANY, status_code=404, json=error_envelope("NOT_FOUND", "gone"))
+    auth.cleanup([challenge])
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_cleanup_leaves_a_value_that_was_there_before(
+    auth: Authenticator, requests_mock: rm.Mocker
+) -> None:
+    challenge = achall("example.com")
+    requests_mock.get(f"{API}/zones", json=zones_page(ZONES))
+    requests_mock.post(
+        f"{API}/zones/z-com/records", status_code=409, json=error_envelope("CONFLICT", "")
+    )
+    requests_mock.get(
+        f"{API}/zones/z-com/records",
+        json=records_page([txt("old", "_acme-challenge.example.com.", value_of(challenge))]),
+    )
+    auth.perform([challenge])
+    auth.cleanup([challenge])
+    assert "DELETE" not in [r.method for r in requests_mock.request_history]
+
+
+def test_cleanup_failure_is_a_warning_naming_the_record_left_behind(
+    auth: Authenticator, api: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = achall("example.com"), achall("example.org", b"o" * 32)
+    auth.perform([first, second])
+    api.delete(f"{API}/zones/z-com/records/r1", status_code=401, json=error_envelope("UNAUTH", ""))
+    auth.cleanup([first, second])
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "_acme-challenge.example.com" in warnings[0]
+    assert value_of(first) in warnings[0]
+    assert "delete it in the DNScale dashboard" in warnings[0]
+    assert ("DELETE", "/v1/zones/z-org/records/r2") in calls(api)  # the next cleanup still ran
+
+
+# -- secrecy -----------------------------------------------------------------------------------
+
+
+def test_the_token_appears_in_no_log_or_error_of_a_whole_run(
+    auth: Authenticator,
+    api: rm.Mocker,
+    caplog: pytest.LogCaptureFixture,
+    no_retry_waits: list[float],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    ok, failing = achall("example.com"), achall("example.net", b"n" * 32)
+    auth.perform([ok])
+    with pytest.raises(errors.PluginError) as raised:
+        auth.perform([failing])
+    api.delete(rm.ANY, status_code=500)
+    auth.cleanup([ok, failing])
+    assert caplog.records
+    assert TOKEN not in caplog.text
+    assert TOKEN not in str(raised.value)
+    assert TOKEN not in repr(auth.__dict__)

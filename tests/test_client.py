@@ -1,0 +1,578 @@
+"""The DNScale client: request shapes, pagination, retries, errors."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+import requests
+import requests_mock as rm
+
+from certbot_dns_dnscale._internal import client as client_module
+from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
+from certbot_dns_dnscale._internal.errors import (
+    ApiError,
+    ConflictError,
+    MalformedResponseError,
+    NotFoundError,
+    RateLimitedError,
+    TransportError,
+)
+from certbot_dns_dnscale._internal.zones import Zone
+from tests.conftest import (
+    API,
+    TOKEN,
+    FakeClock,
+    envelope,
+    error_envelope,
+    records_page,
+    txt,
+    zone,
+    zones_page,
+)
+
+ZONES_URL = f"{API}/zones"
+RECORDS_URL = f"{API}/zones/z1/records"
+NAME = "_acme-challenge.example.com"
+VALUE = "validation-value-1"
+
+
+@pytest.fixture
+def client(clock: FakeClock) -> DNScaleClient:
+    return DNScaleClient(
+        TOKEN, API, user_agent="certbot-dns-dnscale/test", sleep=clock.sleep, clock=clock,
+        jitter=lambda delay: delay,
+    )  # fmt: skip
+
+
+# -- request shape -----------------------------------------------------------------------------
+
+
+def test_requests_carry_bearer_token_and_user_agent(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, json=zones_page([]))
+    client.list_zones()
+    headers = requests_mock.request_history[0].headers
+    assert headers["Authorization"] == f"Bearer {TOKEN}"
+    assert headers["User-Agent"] == "certbot-dns-dnscale/test"
+
+
+def test_every_request_has_connect_and_read_timeouts(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, json=zones_page([]))
+    client.list_zones()
+    assert requests_mock.request_history[0].timeout == (
+        client_module.CONNECT_TIMEOUT_SECONDS,
+        client_module.READ_TIMEOUT_SECONDS,
+    )
+
+
+def test_timeouts_shrink_to_what_is_left_of_the_budget(
+    clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    policy = RetryPolicy(budget_seconds=3.0)
+    client = DNScaleClient(TOKEN, API, user_agent="t", retry_policy=policy, clock=clock)
+    requests_mock.get(ZONES_URL, json=zones_page([]))
+    client.list_zones()
+    assert requests_mock.request_history[0].timeout == (3.0, 3.0)
+
+
+def test_repr_shows_the_url_but_not_the_token(client: DNScaleClient) -> None:
+    assert API in repr(client)
+    assert TOKEN not in repr(client)
+
+
+# -- zones and pagination ----------------------------------------------------------------------
+
+
+def test_zone_list_asks_for_pages_of_100_from_offset_0(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, json=zones_page([zone("z1", "example.com")]))
+    client.list_zones()
+    assert requests_mock.request_history[0].qs == {"offset": ["0"], "limit": ["100"]}
+
+
+def test_zone_list_follows_has_more_across_pages(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    first = [zone(f"a{i}", f"a{i}.com") for i in range(100)]
+    requests_mock.get(
+        ZONES_URL,
+        [
+            {"json": zones_page(first, total=101, has_more=True)},
+            {"json": zones_page([zone("b", "b.com")], offset=100, total=101)},
+        ],
+    )
+    zones = client.list_zones()
+    assert len(zones) == 101
+    assert [r.qs["offset"] for r in requests_mock.request_history] == [["0"], ["100"]]
+
+
+def test_zone_list_follows_total_when_has_more_is_absent(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    pages = []
+    for offset in (0, 100, 200):
+        page = zones_page([zone(f"z{offset + i}", f"z{offset + i}.com") for i in range(100)])
+        page["data"]["pagination"] = {"total": 250}
+        pages.append({"json": page})
+    pages[-1]["json"]["data"]["zones"] = pages[-1]["json"]["data"]["zones"][:50]
+    requests_mock.get(ZONES_URL, pages)
+    assert len(client.list_zones()) == 250
+    assert requests_mock.call_count == 3
+
+
+def test_zone_list_advances_by_items_returned_when_the_server_caps_the_page(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    def page(start: int, count: int, has_more: bool) -> dict[str, object]:
+        zones = [zone(f"z{start + i}", f"z{start + i}.com") for i in range(count)]
+        return {"json": zones_page(zones, offset=start, total=120, has_more=has_more)}
+
+    requests_mock.get(ZONES_URL, [page(0, 50, True), page(50, 50, True), page(100, 20, False)])
+    zones = client.list_zones()
+    assert len({z.id for z in zones}) == 120
+    assert [r.qs["offset"] for r in requests_mock.request_history] == [["0"], ["50"], ["100"]]
+
+
+def test_zone_list_without_pagination_stops_on_an_empty_page(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(
+        ZONES_URL,
+        [
+            {"json": envelope({"zones": [zone("z1", "example.com")]})},
+            {"json": envelope({"zones": []})},
+        ],
+    )
+    assert client.list_zones() == [Zone("z1", "example.com")]
+    assert requests_mock.call_count == 2
+
+
+def test_zone_list_that_never_ends_is_cut_off(
+    client: DNScaleClient, requests_mock: rm.Mocker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client_module, "MAX_PAGES", 3)
+    requests_mock.get(ZONES_URL, json=zones_page([zone("z", "x.com")], has_more=True))
+    with pytest.raises(MalformedResponseError, match="still more pages after 3"):
+        client.list_zones()
+
+
+def test_zone_names_are_normalised(client: DNScaleClient, requests_mock: rm.Mocker) -> None:
+    requests_mock.get(
+        ZONES_URL, json=zones_page([zone("z1", "Example.COM."), zone("z2", "bücher.de")])
+    )
+    assert [z.name for z in client.list_zones()] == ["example.com", "xn--bcher-kva.de"]
+
+
+def test_zone_list_of_the_wrong_shape_is_malformed(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, json=envelope({"zones": "nope"}))
+    with pytest.raises(MalformedResponseError, match="no list of zones"):
+        client.list_zones()
+
+
+def test_zone_without_a_name_is_malformed(client: DNScaleClient, requests_mock: rm.Mocker) -> None:
+    requests_mock.get(ZONES_URL, json=zones_page([{"id": "z1"}]))
+    with pytest.raises(MalformedResponseError, match="lacks an id or name"):
+        client.list_zones()
+
+
+# -- records -----------------------------------------------------------------------------------
+
+
+def test_create_posts_a_fully_qualified_txt_with_ttl_and_comment(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(
+        RECORDS_URL, status_code=201, json=envelope({"record": txt("r1", NAME, VALUE)})
+    )
+    client.create_txt_record("z1", NAME, VALUE, ttl=300, comment="made by us")
+    assert requests_mock.last_request.json() == {
+        "name": NAME + ".",
+        "type": "TXT",
+        "content": VALUE,
+        "ttl": 300,
+        "comment": "made by us",
+    }
+
+
+def test_create_returns_the_record_id_from_the_answer(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(
+        RECORDS_URL, status_code=201, json=envelope({"record": txt("r1", NAME, VALUE)})
+    )
+    created = client.create_txt_record("z1", NAME, VALUE, ttl=300)
+    assert (created.record.id, created.record.zone_id, created.preexisting) == ("r1", "z1", False)
+
+
+def test_create_answer_without_a_record_keeps_name_and_value_for_deletion(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(RECORDS_URL, status_code=201, json=envelope({}))
+    created = client.create_txt_record("z1", NAME, VALUE, ttl=300)
+    assert (created.record.id, created.record.name, created.record.content) == (None, NAME, VALUE)
+
+
+def test_create_of_a_value_already_there_reports_it_preexisting(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(RECORDS_URL, status_code=409, json=error_envelope("CONFLICT", "exists"))
+    requests_mock.get(RECORDS_URL, json=records_page([txt("r9", NAME + ".", f'"{VALUE}"')]))
+    created = client.create_txt_record("z1", NAME, VALUE, ttl=300)
+    assert (created.record.id, created.preexisting) == ("r9", True)
+
+
+def test_create_conflict_without_the_value_there_is_raised(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(RECORDS_URL, status_code=409, json=error_envelope("CONFLICT", "busy"))
+    requests_mock.get(RECORDS_URL, json=records_page([]))
+    with pytest.raises(ConflictError, match="busy"):
+        client.create_txt_record("z1", NAME, VALUE, ttl=300)
+
+
+def test_create_whose_answer_was_lost_is_not_posted_twice(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(RECORDS_URL, exc=requests.ConnectionError("connection reset"))
+    requests_mock.get(RECORDS_URL, json=records_page([txt("r1", NAME + ".", VALUE)]))
+    created = client.create_txt_record("z1", NAME, VALUE, ttl=300)
+    methods = [r.method for r in requests_mock.request_history]
+    assert methods == ["POST", "GET"]
+    assert (created.record.id, created.preexisting) == ("r1", False)
+
+
+def test_create_that_failed_with_502_is_posted_again_when_the_value_is_absent(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(
+        RECORDS_URL,
+        [
+            {"status_code": 502, "text": "<html>Bad Gateway</html>"},
+            {"status_code": 201, "json": envelope({"record": txt("r1", NAME, VALUE)})},
+        ],
+    )
+    requests_mock.get(RECORDS_URL, json=records_page([txt("other", NAME + ".", "someone-else")]))
+    created = client.create_txt_record("z1", NAME, VALUE, ttl=300)
+    assert [r.method for r in requests_mock.request_history] == ["POST", "GET", "POST"]
+    assert created.record.id == "r1"
+
+
+def test_create_rate_limited_is_posted_again_without_looking(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(
+        RECORDS_URL,
+        [
+            {"status_code": 429, "headers": {"Retry-After": "1"}},
+            {"status_code": 201, "json": envelope({"record": txt("r1", NAME, VALUE)})},
+        ],
+    )
+    client.create_txt_record("z1", NAME, VALUE, ttl=300)
+    assert [r.method for r in requests_mock.request_history] == ["POST", "POST"]
+
+
+def test_txt_listing_keeps_only_txt_values_at_that_name_without_quotes(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(
+        RECORDS_URL,
+        json=records_page(
+            [
+                txt("r1", "_ACME-challenge.example.com.", '"quoted"'),
+                txt("r2", "_acme-challenge.example.com", "bare"),
+                txt("r3", "_acme-challenge.sub.example.com.", "elsewhere"),
+                {"id": "r4", "name": NAME + ".", "type": "A", "content": "192.0.2.1"},
+            ]
+        ),
+    )
+    records = client.list_txt_records("z1", NAME)
+    assert [(r.id, r.content) for r in records] == [("r1", "quoted"), ("r2", "bare")]
+    assert requests_mock.last_request.qs["limit"] == ["1000"]
+
+
+def test_delete_by_id_sends_delete_to_the_record(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.delete(f"{RECORDS_URL}/r1", status_code=204)
+    client.delete_record("z1", "r1")
+    assert requests_mock.call_count == 1
+
+
+def test_delete_by_name_names_the_value_and_encodes_the_name(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    url = f"{RECORDS_URL}/by-name/_acme-challenge.example.com./TXT"
+    requests_mock.delete(url, status_code=204)
+    client.delete_txt_value("z1", NAME, "a+b/c=")
+    request = requests_mock.last_request
+    assert request.path.endswith("/by-name/_acme-challenge.example.com./txt")
+    assert "content=a%2Bb%2Fc%3D" in request.url
+
+
+def test_delete_by_name_is_refused_without_a_value(client: DNScaleClient) -> None:
+    with pytest.raises(ValueError, match="without naming the value"):
+        client.delete_txt_value("z1", NAME, "")
+
+
+def test_delete_of_a_missing_record_raises_not_found(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.delete(
+        f"{RECORDS_URL}/r1", status_code=404, json=error_envelope("NOT_FOUND", "no such record")
+    )
+    with pytest.raises(NotFoundError):
+        client.delete_record("z1", "r1")
+
+
+# -- retries -----------------------------------------------------------------------------------
+
+
+def test_rate_limit_waits_as_long_as_retry_after_says(
+    client: DNScaleClient, clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(
+        ZONES_URL,
+        [{"status_code": 429, "headers": {"Retry-After": "7"}}, {"json": zones_page([])}],
+    )
+    client.list_zones()
+    assert clock.sleeps == [7.0]
+
+
+def test_retry_after_as_an_http_date_is_honoured(
+    client: DNScaleClient, clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=12), usegmt=True)
+    requests_mock.get(
+        ZONES_URL,
+        [{"status_code": 429, "headers": {"Retry-After": when}}, {"json": zones_page([])}],
+    )
+    client.list_zones()
+    assert 9.0 <= clock.sleeps[0] <= 12.0
+
+
+def test_retry_after_longer_than_the_cap_gives_up_at_once(
+    client: DNScaleClient, clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, status_code=429, headers={"Retry-After": "3600"})
+    with pytest.raises(RateLimitedError) as raised:
+        client.list_zones()
+    assert clock.sleeps == []
+    assert raised.value.retry_after_seconds == 3600.0
+
+
+def test_server_errors_are_retried_with_exponential_backoff(
+    client: DNScaleClient, clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(
+        ZONES_URL,
+        [
+            {"status_code": 500},
+            {"status_code": 502},
+            {"status_code": 503},
+            {"status_code": 504},
+            {"json": zones_page([])},
+        ],
+    )
+    client.list_zones()
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0]
+
+
+def test_retries_stop_after_the_last_attempt_and_say_how_many(
+    client: DNScaleClient, clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, status_code=503, json=error_envelope("UNAVAILABLE", "down"))
+    with pytest.raises(ApiError) as raised:
+        client.list_zones()
+    assert requests_mock.call_count == RetryPolicy().max_attempts
+    assert raised.value.attempts == RetryPolicy().max_attempts
+    assert "after 5 attempts" in str(raised.value)
+
+
+def test_retries_stop_when_the_time_budget_is_spent(
+    clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    policy = RetryPolicy(max_attempts=100, budget_seconds=10.0)
+    client = DNScaleClient(
+        TOKEN, API, user_agent="t", retry_policy=policy, sleep=clock.sleep, clock=clock,
+        jitter=lambda d: d,
+    )  # fmt: skip
+    requests_mock.get(ZONES_URL, status_code=500)
+    with pytest.raises(ApiError):
+        client.list_zones()
+    assert sum(clock.sleeps) < 10.0
+    assert requests_mock.call_count == 5  # waits 0.5 + 1 + 2 + 4; 8 more would pass the budget
+
+
+def test_backoff_is_capped(clock: FakeClock, requests_mock: rm.Mocker) -> None:
+    policy = RetryPolicy(max_attempts=8, max_delay_seconds=3.0, budget_seconds=1000)
+    client = DNScaleClient(
+        TOKEN, API, user_agent="t", retry_policy=policy, sleep=clock.sleep, clock=clock,
+        jitter=lambda d: d,
+    )  # fmt: skip
+    requests_mock.get(ZONES_URL, status_code=500)
+    with pytest.raises(ApiError):
+        client.list_zones()
+    assert clock.sleeps == [0.5, 1.0, 2.0, 3.0, 3.0, 3.0, 3.0]
+
+
+def test_default_jitter_waits_between_half_and_all_of_the_backoff() -> None:
+    delays = [client_module._equal_jitter(4.0) for _ in range(200)]
+    assert all(2.0 <= d <= 4.0 for d in delays)
+    assert len(set(delays)) > 1
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [requests.ConnectionError("reset"), requests.ReadTimeout("slow"), requests.ConnectTimeout("x")],
+)
+def test_network_failures_are_retried(
+    client: DNScaleClient, requests_mock: rm.Mocker, failure: Exception
+) -> None:
+    requests_mock.get(ZONES_URL, [{"exc": failure}, {"json": zones_page([])}])
+    assert client.list_zones() == []
+    assert requests_mock.call_count == 2
+
+
+def test_network_failure_that_lasts_becomes_a_transport_error(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, exc=requests.ConnectionError("Connection refused"))
+    with pytest.raises(TransportError, match="Connection refused"):
+        client.list_zones()
+
+
+def test_tls_failure_is_not_retried(client: DNScaleClient, requests_mock: rm.Mocker) -> None:
+    requests_mock.get(ZONES_URL, exc=requests.exceptions.SSLError("certificate verify failed"))
+    with pytest.raises(TransportError, match="TLS failure"):
+        client.list_zones()
+    assert requests_mock.call_count == 1
+
+
+def test_other_request_failures_are_not_retried(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, exc=requests.TooManyRedirects("loop"))
+    with pytest.raises(TransportError, match="TooManyRedirects"):
+        client.list_zones()
+    assert requests_mock.call_count == 1
+
+
+def test_unauthorised_is_not_retried(client: DNScaleClient, requests_mock: rm.Mocker) -> None:
+    requests_mock.get(ZONES_URL, status_code=401, json=error_envelope("UNAUTHORIZED", "bad key"))
+    with pytest.raises(ApiError):
+        client.list_zones()
+    assert requests_mock.call_count == 1
+
+
+# -- answers -----------------------------------------------------------------------------------
+
+
+def test_error_envelope_gives_status_code_message_and_request_id(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(
+        ZONES_URL,
+        status_code=403,
+        json=error_envelope("FORBIDDEN", "missing scope zones:read"),
+        headers={"X-Request-ID": "req-42"},
+    )
+    with pytest.raises(ApiError) as raised:
+        client.list_zones()
+    err = raised.value
+    assert (err.status, err.code, err.request_id) == (403, "FORBIDDEN", "req-42")
+    assert str(err) == "missing scope zones:read (HTTP 403 FORBIDDEN, request id req-42)"
+
+
+def test_error_details_are_part_of_the_message(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    body = error_envelope("VALIDATION", "invalid record")
+    body["error"]["details"] = [{"field": "ttl", "message": "must be >= 300"}]
+    requests_mock.post(RECORDS_URL, status_code=422, json=body)
+    with pytest.raises(ApiError, match="must be >= 300"):
+        client.create_txt_record("z1", NAME, VALUE, ttl=200)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [({"error": "plain message"}, "plain message"), ({"message": "top level"}, "top level")],
+)
+def test_error_bodies_of_other_shapes_keep_their_message(
+    client: DNScaleClient, requests_mock: rm.Mocker, body: dict[str, str], message: str
+) -> None:
+    requests_mock.get(ZONES_URL, status_code=400, json=body)
+    with pytest.raises(ApiError, match=message):
+        client.list_zones()
+
+
+def test_html_error_page_from_a_proxy_is_described_without_markup(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(
+        ZONES_URL,
+        status_code=502,
+        reason="Bad Gateway",
+        text="<html><body><h1>502 Bad Gateway</h1></body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    with pytest.raises(ApiError) as raised:
+        client.list_zones()
+    assert raised.value.status == 502
+    assert "Bad Gateway: text/html body '502 Bad Gateway'" in str(raised.value)
+
+
+def test_empty_error_body_is_described(client: DNScaleClient, requests_mock: rm.Mocker) -> None:
+    requests_mock.get(ZONES_URL, status_code=400, reason="Bad Request", text="")
+    with pytest.raises(ApiError, match="Bad Request: an empty"):
+        client.list_zones()
+
+
+def test_success_status_with_an_error_envelope_is_an_api_error(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, json=error_envelope("INTERNAL", "try later"))
+    with pytest.raises(ApiError, match="try later") as raised:
+        client.list_zones()
+    assert raised.value.code == "INTERNAL"
+
+
+def test_success_status_with_a_non_json_body_is_malformed(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, text="<html>login</html>", headers={"Content-Type": "text/html"})
+    with pytest.raises(MalformedResponseError, match="expected DNScale's JSON, got text/html"):
+        client.list_zones()
+
+
+def test_success_without_a_data_object_is_malformed(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, json={"status": "success", "zones": []})
+    with pytest.raises(MalformedResponseError, match="no 'data' object"):
+        client.list_zones()
+
+
+# -- secrecy -----------------------------------------------------------------------------------
+
+
+def test_the_token_never_reaches_debug_logs(
+    client: DNScaleClient, requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    requests_mock.get(ZONES_URL, [{"status_code": 500}, {"json": zones_page([])}])
+    requests_mock.post(RECORDS_URL, status_code=401, json=error_envelope("UNAUTHORIZED", "no"))
+    client.list_zones()
+    with pytest.raises(ApiError) as raised:
+        client.create_txt_record("z1", NAME, VALUE, ttl=300)
+    assert "DNScale API" in caplog.text
+    assert TOKEN not in caplog.text
+    assert TOKEN not in str(raised.value)
