@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
+import sys
 import unittest
 from collections.abc import Callable
 from importlib import metadata
@@ -457,3 +459,14 @@ def test_the_token_appears_in_no_log_or_error_of_a_whole_run(
     assert TOKEN not in caplog.text
     assert TOKEN not in str(raised.value)
     assert TOKEN not in repr(auth.__dict__)
+
+
+def test_the_plugin_does_not_load_the_sandbox() -> None:
+    code = (
+        "import sys, certbot_dns_dnscale._internal.dns_dnscale; "
+        "print(any(m.startswith('certbot_dns_dnscale.sandbox') for m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,226 @@
+"""The sandbox's zones and records, shared by its API and its DNS server.
+
+API changes are immediate; DNS sees each change only ``propagation_delay_seconds`` later, the way
+an anycast network catches up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+SUPPORTED_TYPES = frozenset({"TXT", "A", "AAAA", "CNAME", "CAA", "NS", "MX"})
+NAMESPACE = uuid.UUID("9d3a4a52-4f55-4d59-9a49-5e6f1c2b7a10")
+
+
+def canonical(name: str) -> str:
+    """Lower case, no trailing dot: how the store keys names."""
+    return name.strip().rstrip(".").lower()
+
+
+@dataclass
+class Record:
+    id: str
+    zone_id: str
+    name: str
+    type: str
+    content: str
+    ttl: int
+    comment: str | None
+    created_at: str
+    visible_from: float
+    hidden_from: float | None = None
+
+    def to_api(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name + ".",
+            "type": self.type,
+            "content": self.content,
+            "ttl": self.ttl,
+            "priority": None,
+            "disabled": False,
+            "comment": self.comment,
+            "created_at": self.created_at,
+        }
+
+
+@dataclass
+class ZoneState:
+    id: str
+    name: str
+    records: dict[str, Record] = field(default_factory=dict)
+
+    def to_api(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "customer_id": "sandbox-customer",
+            "name": self.name,
+            "type": "master",
+            "region": "eu",
+            "status": "active",
+            "settings": {},
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+        }
+
+
+class ConflictError(Exception):
+    """The exact value is already at that name."""
+
+
+class ZoneStore:
+    """Thread-safe: the API and DNS servers run in threads of their own."""
+
+    def __init__(
+        self,
+        zone_names: list[str],
+        *,
+        propagation_delay_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.propagation_delay_seconds = propagation_delay_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._zones: dict[str, ZoneState] = {}
+        for name in zone_names:
+            self.add_zone(name)
+
+    def add_zone(self, name: str) -> ZoneState:
+        zone = ZoneState(id=str(uuid.uuid5(NAMESPACE, canonical(name))), name=canonical(name))
+        with self._lock:
+            self._zones.setdefault(zone.id, zone)
+            return self._zones[zone.id]
+
+    def zones(self) -> list[ZoneState]:
+        with self._lock:
+            return sorted(self._zones.values(), key=lambda z: z.name)
+
+    def zone(self, zone_id: str) -> ZoneState | None:
+        with self._lock:
+            return self._zones.get(zone_id)
+
+    def zone_by_name(self, name: str) -> ZoneState:
+        wanted = canonical(name)
+        for zone in self.zones():
+            if zone.name == wanted:
+                return zone
+        raise KeyError(name)
+
+    def zone_for(self, name: str) -> ZoneState | None:
+        """The zone holding ``name`` (longest suffix), or None."""
+        labels = canonical(name).split(".")
+        by_name = {z.name: z for z in self.zones()}
+        for i in range(len(labels)):
+            zone = by_name.get(".".join(labels[i:]))
+            if zone is not None:
+                return zone
+        return None
+
+    # -- API view (changes are immediate) ---------------------------------------------------
+
+    def records(self, zone_id: str) -> list[Record]:
+        with self._lock:
+            zone = self._zones[zone_id]
+            live = [r for r in zone.records.values() if r.hidden_from is None]
+        return sorted(live, key=lambda r: (r.name, r.type, r.content))
+
+    def add(
+        self, zone_id: str, name: str, rtype: str, content: str, ttl: int, comment: str | None
+    ) -> Record:
+        name, rtype = canonical(name), rtype.upper()
+        record_id = hashlib.sha256(f"{zone_id}|{name}|{rtype}|{content}".encode()).hexdigest()[:24]
+        now = self._clock()
+        with self._lock:
+            zone = self._zones[zone_id]
+            existing = zone.records.get(record_id)
+            if existing is not None and existing.hidden_from is None:
+                raise ConflictError(record_id)
+            record = Record(
+                id=record_id,
+                zone_id=zone_id,
+                name=name,
+                type=rtype,
+                content=content,
+                ttl=ttl,
+                comment=comment,
+                created_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                visible_from=now + self.propagation_delay_seconds,
+            )
+            zone.records[record_id] = record
+            for other in zone.records.values():  # the TTL belongs to the whole RRset
+                if other.name == name and other.type == rtype and other.hidden_from is None:
+                    other.ttl = ttl
+            return record
+
+    def get(self, zone_id: str, record_id: str) -> Record | None:
+        with self._lock:
+            record = self._zones[zone_id].records.get(record_id)
+        return record if record is not None and record.hidden_from is None else None
+
+    def delete(self, zone_id: str, record_ids: list[str]) -> int:
+        hide_at = self._clock() + self.propagation_delay_seconds
+        with self._lock:
+            zone = self._zones[zone_id]
+            count = 0
+            for record_id in record_ids:
+                record = zone.records.get(record_id)
+                if record is not None and record.hidden_from is None:
+                    record.hidden_from = hide_at
+                    count += 1
+            return count
+
+    def matching(self, zone_id: str, name: str, rtype: str, content: str | None) -> list[str]:
+        name, rtype = canonical(name), rtype.upper()
+        return [
+            r.id
+            for r in self.records(zone_id)
+            if r.name == name and r.type == rtype and (content is None or r.content == content)
+        ]
+
+    # -- DNS view (changes show after the propagation delay) --------------------------------
+
+    def visible(self, name: str) -> list[Record]:
+        """Records at ``name`` that DNS serves now."""
+        wanted, now = canonical(name), self._clock()
+        zone = self.zone_for(wanted)
+        if zone is None:
+            return []
+        with self._lock:
+            self._purge(zone, now)
+            return [
+                r
+                for r in zone.records.values()
+                if r.name == wanted
+                and r.visible_from <= now
+                and (r.hidden_from is None or now < r.hidden_from)
+            ]
+
+    def name_exists(self, name: str) -> bool:
+        """True when DNS knows the name: records at it or below it (empty non-terminal)."""
+        wanted, now = canonical(name), self._clock()
+        zone = self.zone_for(wanted)
+        if zone is None:
+            return False
+        if zone.name == wanted:
+            return True
+        with self._lock:
+            return any(
+                (r.name == wanted or r.name.endswith("." + wanted))
+                and r.visible_from <= now
+                and (r.hidden_from is None or now < r.hidden_from)
+                for r in zone.records.values()
+            )
+
+    @staticmethod
+    def _purge(zone: ZoneState, now: float) -> None:
+        gone = [
+            k for k, r in zone.records.items() if r.hidden_from is not None and r.hidden_from <= now
+        ]
+        for key in gone:
+            del zone.records[key]
