@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from certbot._internal.display import obj as display_obj
 
+from certbot_dns_dnscale.sandbox import Sandbox
+
 API = "https://api.dnscale.eu/v1"
 TOKEN = "tok-SECRET-8f2c1e77d0a94b3c"
 
@@ -86,6 +88,13 @@ def write_credentials(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def local_dns() -> Iterator[str]:
+    """HOST:PORT of a sandbox DNS server, so that no test's DNS question leaves 127.0.0.1."""
+    with Sandbox() as sandbox:
+        yield sandbox.dns_address
 
 
 @pytest.fixture

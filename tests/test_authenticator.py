@@ -51,16 +51,40 @@ def value_of(challenge: achallenges.KeyAuthorizationAnnotatedChallenge) -> str:
     return str(challenge.validation(challenge.account_key))
 
 
-def make_authenticator(credentials: Path, propagation_seconds: object = 0) -> Authenticator:
+MakeAuthenticator = Callable[..., Authenticator]
+
+
+def authenticator(credentials: Path, **options: object) -> Authenticator:
+    defaults: dict[str, object] = {
+        "propagation_seconds": 0,
+        "propagation_check": "off",
+        "nameservers": None,
+        "resolver": None,
+        "require_propagation": False,
+    }
     config = SimpleNamespace(
         dns_dnscale_credentials=str(credentials),
-        dns_dnscale_propagation_seconds=propagation_seconds,
+        **{f"dns_dnscale_{key}": value for key, value in {**defaults, **options}.items()},
     )
     return Authenticator(config, "dns-dnscale")
 
 
 @pytest.fixture
-def auth(write_credentials: Callable[..., Path], display: io.StringIO) -> Authenticator:
+def make_authenticator(local_dns: str) -> MakeAuthenticator:
+    """Authenticators whose DNS lookups go to a local sandbox DNS server, never elsewhere."""
+
+    def make(credentials: Path, **options: object) -> Authenticator:
+        return authenticator(credentials, **{"resolver": local_dns, **options})
+
+    return make
+
+
+@pytest.fixture
+def auth(
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    make_authenticator: MakeAuthenticator,
+) -> Authenticator:
     return make_authenticator(write_credentials())
 
 
@@ -96,7 +120,7 @@ class TestCertbotContract(unittest.TestCase, dns_test_common.BaseAuthenticatorTe
     """certbot's own checks for DNS authenticators."""
 
     def setUp(self) -> None:
-        self.auth = make_authenticator(Path("/nonexistent.ini"))
+        self.auth = authenticator(Path("/nonexistent.ini"))
 
 
 def test_certbot_finds_the_plugin_under_its_published_name() -> None:
@@ -148,7 +172,10 @@ def test_apex_and_wildcard_put_two_values_at_one_name(auth: Authenticator, api: 
 
 
 def test_custom_ttl_from_the_credentials_file_is_sent(
-    write_credentials: Callable[..., Path], display: io.StringIO, api: rm.Mocker
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    api: rm.Mocker,
 ) -> None:
     auth = make_authenticator(write_credentials(dns_dnscale_ttl="600"))
     auth.perform([achall("example.com")])
@@ -156,7 +183,10 @@ def test_custom_ttl_from_the_credentials_file_is_sent(
 
 
 def test_api_url_without_v1_from_1_0_2_still_reaches_v1(
-    write_credentials: Callable[..., Path], display: io.StringIO, requests_mock: rm.Mocker
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    requests_mock: rm.Mocker,
 ) -> None:
     path = write_credentials(dns_dnscale_api_url="http://127.0.0.1:8053")
     requests_mock.get("http://127.0.0.1:8053/v1/zones", json=zones_page([zone("z", "example.com")]))
@@ -174,7 +204,10 @@ def test_perform_answers_each_challenge(auth: Authenticator, api: rm.Mocker) -> 
 
 
 def test_perform_says_how_long_it_waits(
-    write_credentials: Callable[..., Path], display: io.StringIO, api: rm.Mocker
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    api: rm.Mocker,
 ) -> None:
     make_authenticator(write_credentials()).perform([achall("example.com")])
     assert "Waiting 0 seconds for DNS changes to propagate" in display.getvalue()
@@ -195,7 +228,10 @@ def test_name_without_a_zone_says_which_names_were_tried_and_how_many_zones(
 
 
 def test_rejected_token_names_the_key_and_the_file(
-    write_credentials: Callable[..., Path], display: io.StringIO, requests_mock: rm.Mocker
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    requests_mock: rm.Mocker,
 ) -> None:
     path = write_credentials()
     requests_mock.get(f"{API}/zones", status_code=401, json=error_envelope("UNAUTHORIZED", "x"))
@@ -301,19 +337,24 @@ def test_something_that_is_not_the_api_says_check_the_url(
 
 @pytest.mark.parametrize("seconds", [-1, "ten"])
 def test_invalid_propagation_seconds_are_refused_before_anything_happens(
-    write_credentials: Callable[..., Path], seconds: object
+    make_authenticator: MakeAuthenticator, write_credentials: Callable[..., Path], seconds: object
 ) -> None:
     auth = make_authenticator(write_credentials(), propagation_seconds=seconds)
     with pytest.raises(errors.PluginError, match="propagation-seconds must be a whole number"):
         auth.prepare()
 
 
-def test_zero_propagation_seconds_are_accepted(write_credentials: Callable[..., Path]) -> None:
+def test_zero_propagation_seconds_are_accepted(
+    make_authenticator: MakeAuthenticator, write_credentials: Callable[..., Path]
+) -> None:
     make_authenticator(write_credentials(), propagation_seconds=0).prepare()
 
 
 def test_missing_token_names_the_key_and_the_file(
-    write_credentials: Callable[..., Path], display: io.StringIO, requests_mock: rm.Mocker
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    requests_mock: rm.Mocker,
 ) -> None:
     path = write_credentials("dns_dnscale_ttl = 300\n")
     with pytest.raises(errors.PluginError) as raised:
@@ -324,7 +365,10 @@ def test_missing_token_names_the_key_and_the_file(
 
 
 def test_malformed_credentials_file_fails_before_any_request(
-    write_credentials: Callable[..., Path], display: io.StringIO, requests_mock: rm.Mocker
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    requests_mock: rm.Mocker,
 ) -> None:
     path = write_credentials(f"dns_dnscale_api_token: {TOKEN}\n[oops\n")
     with pytest.raises(errors.PluginError, match="not a valid INI file"):
@@ -333,7 +377,10 @@ def test_malformed_credentials_file_fails_before_any_request(
 
 
 def test_invalid_api_url_fails_before_any_request(
-    write_credentials: Callable[..., Path], display: io.StringIO, requests_mock: rm.Mocker
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    requests_mock: rm.Mocker,
 ) -> None:
     path = write_credentials(dns_dnscale_api_url="http://api.dnscale.eu")
     with pytest.raises(errors.PluginError, match="only allowed for a loopback host"):

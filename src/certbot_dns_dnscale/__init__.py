@@ -7,10 +7,22 @@ Named Arguments
 ---------------
 ===========================================  ==========================================
 ``--dns-dnscale-credentials``                DNScale credentials_ INI file. (Required)
-``--dns-dnscale-propagation-seconds``        The number of seconds to wait for DNS to
-                                             propagate before asking the ACME server to
-                                             verify the DNS record. (Default: 60)
+``--dns-dnscale-propagation-seconds``        At most this many seconds to wait for the
+                                             TXT records to show on the zone's
+                                             authoritative nameservers; the wait ends as
+                                             soon as they all do. (Default: 60)
+``--dns-dnscale-propagation-check``          ``on``: wait on the nameservers; ``off``:
+                                             sleep the propagation seconds. (Default: on)
+``--dns-dnscale-nameservers``                ``HOST[:PORT],...`` to check instead of the
+                                             zone's NS records.
+``--dns-dnscale-resolver``                   ``IP[:PORT]`` of the resolver for NS, address
+                                             and CNAME lookups. (Default: the system's)
+``--dns-dnscale-require-propagation``        Fail when records are still missing at the
+                                             end of the wait. (Default: let the CA try)
 ===========================================  ==========================================
+
+When ``_acme-challenge.<domain>`` is a CNAME, the record is created at the end of the chain, in
+whichever DNScale zone holds it.
 
 Credentials
 -----------

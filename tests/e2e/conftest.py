@@ -33,11 +33,14 @@ class World:
         path.chmod(0o600)
         return path
 
-    def plugin_args(self, credentials: Path | None = None, propagation: str = "0") -> list[str]:
+    def plugin_args(self, credentials: Path | None = None) -> list[str]:
+        """The plugin with default settings but for the sandbox's DNS server: certbot's DNS
+        questions must never leave 127.0.0.1."""
         return [
             "--authenticator", "dns-dnscale",
             "--dns-dnscale-credentials", str(credentials or self.credentials),
-            "--dns-dnscale-propagation-seconds", propagation,
+            "--dns-dnscale-nameservers", self.sandbox.dns_address,
+            "--dns-dnscale-resolver", self.sandbox.dns_address,
         ]  # fmt: skip
 
 

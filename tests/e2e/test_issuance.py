@@ -98,7 +98,8 @@ def test_http01_lineage_switched_to_dns_dnscale_by_its_renewal_conf_renews(world
     text = text.replace(
         "[renewalparams]\n",
         f"[renewalparams]\ndns_dnscale_credentials = {world.credentials}\n"
-        "dns_dnscale_propagation_seconds = 0\n",
+        f"dns_dnscale_nameservers = {world.sandbox.dns_address}\n"
+        f"dns_dnscale_resolver = {world.sandbox.dns_address}\n",
     )
     conf.write_text(text)
 
@@ -115,9 +116,14 @@ def test_failed_validation_removes_our_records_and_keeps_a_foreign_one(
     world = make_world(tamper_txt=True)
     world.sandbox.add_record("_acme-challenge.example.com", "TXT", FOREIGN_VALUE)
 
-    result = world.certbot.certonly(["example.com", "*.example.com"], *world.plugin_args())
+    result = world.certbot.certonly(
+        ["example.com", "*.example.com"],
+        *world.plugin_args(),
+        "--dns-dnscale-propagation-seconds", "2",
+    )  # fmt: skip
 
     assert result.returncode != 0
+    assert "the records are still missing" in result.stderr
     assert "Correct value not found for DNS challenge" in result.stdout + result.stderr
     assert len(posts(world)) == 2
     assert [r.content for r in world.sandbox.acme_challenge_records()] == [FOREIGN_VALUE]
@@ -148,3 +154,23 @@ def test_token_appears_nowhere_in_output_or_logs_at_maximum_verbosity(world: Wor
     assert any("DNScale API" in text for text in texts)  # the debug log did capture our calls
     assert not [t for t in texts if token in t]
     assert not [t for t in texts if world.sandbox.settings.readonly_token in t]
+
+
+def test_wait_lasts_as_long_as_dns_needs_not_the_bound(make_world: Callable[..., World]) -> None:
+    world = make_world(propagation_delay_seconds=3)
+    result = world.certbot.certonly(["example.com", "*.example.com"], *world.plugin_args())
+    assert_issued(result, world, "example.com", {"example.com", "*.example.com"})
+    found = re.search(r"visible on every nameserver after ([0-9.]+) s", result.stdout)
+    assert found is not None, result.stdout
+    assert 3.0 <= float(found.group(1)) < 60  # ended when DNS caught up, not at the 60 s bound
+
+
+def test_cname_delegated_challenge_in_another_zone_issues(world: World) -> None:
+    delegated = "example.com.acme.example.net"
+    world.sandbox.add_record("_acme-challenge.example.com", "CNAME", delegated + ".")
+    result = world.certbot.certonly(["example.com", "*.example.com"], *world.plugin_args())
+    assert_issued(result, world, "example.com", {"example.com", "*.example.com"})
+    net_zone = world.sandbox.store.zone_by_name("example.net").id
+    assert posts(world) == [f"/v1/zones/{net_zone}/records"] * 2
+    assert world.sandbox.txt_values(delegated) == []
+    assert world.sandbox.records("_acme-challenge.example.com", "CNAME")

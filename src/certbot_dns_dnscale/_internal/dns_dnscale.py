@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any
 
 import certbot
-from certbot import errors
+from acme import challenges
+from certbot import achallenges, errors
+from certbot.display import util as display_util
 from certbot.plugins import dns_common
 
 from certbot_dns_dnscale._internal.client import CreatedRecord, DNScaleClient, TxtRecord
@@ -19,13 +22,18 @@ from certbot_dns_dnscale._internal.credentials import (
     check_readable_ini,
     parse_credentials,
 )
+from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
+from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, parse_server
 from certbot_dns_dnscale._internal.errors import DNScaleError, NotFoundError
 from certbot_dns_dnscale._internal.hints import Context, explain
+from certbot_dns_dnscale._internal.progress import ProgressLine
+from certbot_dns_dnscale._internal.propagation import Expected, Outcome, PropagationWaiter
 from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name, suffixes
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PROPAGATION_SECONDS = 60
+PROPAGATION_CHECK_CHOICES = ("on", "off")
 RECORD_COMMENT_PREFIX = "certbot-dns-dnscale ACME challenge"
 
 
@@ -50,6 +58,8 @@ class Authenticator(dns_common.DNSAuthenticator):
         self._client: DNScaleClient | None = None
         self._zones: list[Zone] | None = None
         self._created: dict[tuple[str, str], CreatedRecord] = {}
+        self._dns_client: DnsClient | None = None
+        self._cname_lookups_work = True
 
     @classmethod
     def add_parser_arguments(
@@ -57,8 +67,41 @@ class Authenticator(dns_common.DNSAuthenticator):
         add: Callable[..., None],
         default_propagation_seconds: int = DEFAULT_PROPAGATION_SECONDS,
     ) -> None:
-        super().add_parser_arguments(add, default_propagation_seconds)
+        add(
+            "propagation-seconds",
+            default=default_propagation_seconds,
+            type=int,
+            help="At most this many seconds to wait for the TXT records to show on the zone's "
+            "nameservers before asking the CA to look; the wait ends as soon as they all show. "
+            "With --dns-dnscale-propagation-check off: the fixed wait.",
+        )
         add("credentials", help="DNScale credentials INI file (dns_dnscale_api_token = ...).")
+        add(
+            "propagation-check",
+            default="on",
+            choices=PROPAGATION_CHECK_CHOICES,
+            help="on: query the zone's authoritative nameservers until they serve the records "
+            "(default); off: just wait --dns-dnscale-propagation-seconds.",
+        )
+        add(
+            "nameservers",
+            default=None,
+            help="HOST[:PORT],... servers to check instead of the zone's NS records "
+            "(split-horizon setups, a local sandbox).",
+        )
+        add(
+            "resolver",
+            default=None,
+            help="IP[:PORT] of the resolver for NS, address and CNAME lookups "
+            "(default: the system's).",
+        )
+        add(
+            "require-propagation",
+            action="store_true",
+            default=False,
+            help="Fail when the records are still missing on a nameserver at the end of the "
+            "wait, instead of letting the CA try anyway.",
+        )
 
     def more_info(self) -> str:
         return (
@@ -67,12 +110,50 @@ class Authenticator(dns_common.DNSAuthenticator):
         )
 
     def prepare(self) -> None:
+        """Check the options before anything is created."""
         seconds = self.conf("propagation-seconds")
         if not isinstance(seconds, int) or seconds < 0:
             raise errors.PluginError(
                 f"--dns-dnscale-propagation-seconds must be a whole number of seconds, 0 or "
                 f"more (got {seconds!r})."
             )
+        if self.conf("propagation-check") not in PROPAGATION_CHECK_CHOICES:
+            raise errors.PluginError(
+                f"--dns-dnscale-propagation-check must be on or off "
+                f"(got {self.conf('propagation-check')!r})."
+            )
+        for server in self._nameserver_option():
+            _check_server_option("nameservers", server)
+        if self.conf("resolver"):
+            _check_server_option("resolver", self.conf("resolver"))
+            try:
+                DnsClient(self.conf("resolver"))
+            except ValueError as err:
+                raise errors.PluginError(f"--dns-dnscale-resolver: {err}.") from err
+
+    def auth_hint(self, failed_achalls: list[achallenges.AnnotatedChallenge]) -> str:
+        return (
+            "The Certificate Authority could not see the DNS TXT records created by "
+            "--dns-dnscale. Check that the domains' NS records point at DNScale (or that their "
+            "_acme-challenge names are CNAMEs into a DNScale zone); if the plugin said records "
+            "were missing on a nameserver, raise --dns-dnscale-propagation-seconds (currently "
+            f"{self.conf('propagation-seconds')})."
+        )
+
+    def perform(
+        self, achalls: list[achallenges.AnnotatedChallenge]
+    ) -> list[challenges.ChallengeResponse]:
+        """Create every record first, then wait once for all of them to be served."""
+        self._setup_credentials()
+        self._attempt_cleanup = True
+        responses = []
+        for achall in achalls:
+            domain = achall.identifier.value
+            validation = achall.validation(achall.account_key)
+            self._perform(domain, achall.validation_domain_name(domain), validation)
+            responses.append(achall.response(achall.account_key))
+        self._wait_for_propagation()
+        return responses
 
     # -- certbot's hooks -----------------------------------------------------------------------
 
@@ -90,12 +171,14 @@ class Authenticator(dns_common.DNSAuthenticator):
         self._credentials = self._validate_credentials(config)
 
     def _perform(self, domain: str, validation_name: str, validation: str) -> None:
-        zone = self._zone_for(validation_name)
-        context = self._context("create the TXT record " + validation_name, zone, validation_name)
+        chain = self._delegation_chain(validation_name)
+        target = chain[-1]
+        zone = self._zone_for(target, chain)
+        context = self._context("create the TXT record " + target, zone, target)
         try:
             created = self._get_client().create_txt_record(
                 zone.id,
-                validation_name,
+                target,
                 validation,
                 ttl=self._require_credentials().ttl_seconds,
                 comment=_record_comment(),
@@ -121,7 +204,7 @@ class Authenticator(dns_common.DNSAuthenticator):
             logger.warning(
                 "Could not remove the TXT record %s with value %r (zone id %s): %s. "
                 "It is left behind: delete it in the DNScale dashboard.",
-                validation_name, validation, created.record.zone_id, err,
+                created.record.name, validation, created.record.zone_id, err,
             )  # fmt: skip
 
     # -- helpers -------------------------------------------------------------------------------
@@ -154,22 +237,119 @@ class Authenticator(dns_common.DNSAuthenticator):
             )
         return self._client
 
-    def _zone_for(self, name: str) -> Zone:
+    def _zone_for(self, name: str, chain: list[str]) -> Zone:
         """The zone holding ``name``; the zone list is fetched once per certbot run."""
+        zones = self._list_zones()
+        zone = find_zone(name, zones)
+        if zone is None:
+            via = f" (reached by CNAME {describe(chain)})" if len(chain) > 1 else ""
+            fix = (
+                "Point the CNAME at a name inside a DNScale zone"
+                if via
+                else "Add the domain's zone to DNScale"
+            )
+            raise errors.PluginError(
+                f"No DNScale zone holds {name}{via}: tried {', '.join(suffixes(name))} among "
+                f"the {len(zones)} zone(s) this API token can see. {fix}, or give the token "
+                "access to the zone."
+            )
+        return zone
+
+    def _list_zones(self) -> list[Zone]:
         if self._zones is None:
             context = self._context("list the zones the API token can see")
             try:
                 self._zones = self._get_client().list_zones()
             except DNScaleError as err:
                 raise errors.PluginError(explain(err, context)) from err
-        zone = find_zone(name, self._zones)
-        if zone is None:
+        return self._zones
+
+    def _delegation_chain(self, validation_name: str) -> list[str]:
+        """``[name]``, or the CNAME chain from it to where the TXT record has to go."""
+        if not self._cname_lookups_work:
+            return [normalize_name(validation_name)]
+        first = normalize_name(validation_name)
+
+        def cname_target(name: str) -> str | None:
+            try:
+                return self._dns().cname_target(name)
+            except DnsLookupError:
+                if name == first:
+                    raise
+                # Past the first hop the target is known: a resolver that cannot tell whether
+                # it is delegated further most likely does not serve it at all.
+                logger.debug("CNAME lookup of %s failed; taking it as the target", name)
+                return None
+
+        try:
+            chain = follow_cnames(validation_name, cname_target)
+        except DelegationError as err:
+            raise errors.PluginError(f"{err}. Fix the CNAME records of {validation_name}.") from err
+        except DnsLookupError as err:
+            self._cname_lookups_work = False
+            logger.warning(
+                "Could not check whether %s is delegated by CNAME (%s); records go to the "
+                "names themselves. Set --dns-dnscale-resolver to a resolver that answers.",
+                validation_name, err,
+            )  # fmt: skip
+            return [normalize_name(validation_name)]
+        if len(chain) > 1:
+            logger.info("%s is delegated: %s", validation_name, describe(chain))
+        return chain
+
+    def _dns(self) -> DnsClient:
+        if self._dns_client is None:
+            self._dns_client = DnsClient(self.conf("resolver"))
+        return self._dns_client
+
+    def _nameserver_option(self) -> list[str]:
+        value = self.conf("nameservers")
+        return [part.strip() for part in str(value).split(",") if part.strip()] if value else []
+
+    def _wait_for_propagation(self) -> None:
+        bound = self.conf("propagation-seconds")
+        if self.conf("propagation-check") == "off" or not self._created:
+            display_util.notify(f"Waiting {bound} seconds for DNS changes to propagate")
+            time.sleep(bound)
+            return
+        try:
+            fixed = self._dns().servers(self._nameserver_option()) or None
+        except DnsLookupError as err:
+            raise errors.PluginError(f"--dns-dnscale-nameservers: {err}.") from err
+        progress = ProgressLine()
+        waiter = PropagationWaiter(
+            self._dns(), bound_seconds=bound, nameservers=fixed, progress=progress.update
+        )
+        outcome = waiter.wait(self._expected())
+        self._report(outcome, progress)
+
+    def _expected(self) -> list[Expected]:
+        zone_names = {zone.id: zone.name for zone in self._list_zones()}
+        values: dict[tuple[str, str], set[str]] = {}
+        for created in self._created.values():
+            record = created.record
+            values.setdefault((record.name, zone_names[record.zone_id]), set()).add(record.content)
+        return [Expected(name, zone, frozenset(v)) for (name, zone), v in sorted(values.items())]
+
+    def _report(self, outcome: Outcome, progress: ProgressLine) -> None:
+        seconds = f"{outcome.waited_seconds:.1f} s"
+        if not outcome.checked:
+            progress.finish(f"Waited {seconds} for DNS changes to propagate.")
+        elif outcome.complete:
+            progress.finish(f"The TXT records are visible on every nameserver after {seconds}.")
+            if outcome.silent:
+                logger.info("Not waited for (no answer): %s", outcome.describe_missing())
+        elif self.conf("require-propagation"):
             raise errors.PluginError(
-                f"No DNScale zone holds {name}: tried {', '.join(suffixes(name))} among the "
-                f"{len(self._zones)} zone(s) this API token can see. Add the domain's zone to "
-                "DNScale, or give the token access to it."
+                f"After {seconds}: {outcome.describe_missing()}. Raise "
+                "--dns-dnscale-propagation-seconds, or check that these nameservers serve the "
+                "zone."
             )
-        return zone
+        else:
+            logger.warning(
+                "After %s the records are still missing: %s. Asking the CA to validate anyway.",
+                seconds, outcome.describe_missing(),
+            )  # fmt: skip
 
     def _delete(self, record: TxtRecord) -> None:
         """Delete by id; when the id is unknown or gone (404), by name with the exact value."""
@@ -194,6 +374,15 @@ class Authenticator(dns_common.DNSAuthenticator):
             zone=zone.name if zone else None,
             name=name,
         )
+
+
+def _check_server_option(option: str, value: str) -> None:
+    try:
+        parse_server(value)
+    except ValueError as err:
+        raise errors.PluginError(
+            f"--dns-dnscale-{option}: {err}; use HOST or HOST:PORT (IPv6: [ADDRESS]:PORT)."
+        ) from err
 
 
 def _key(validation_name: str, validation: str) -> tuple[str, str]:

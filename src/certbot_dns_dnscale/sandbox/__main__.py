@@ -107,7 +107,8 @@ def demo(args: argparse.Namespace) -> int:
                 domains,
                 "--authenticator", "dns-dnscale",
                 "--dns-dnscale-credentials", str(credentials),
-                "--dns-dnscale-propagation-seconds", "0",
+                "--dns-dnscale-nameservers", sandbox.dns_address,
+                "--dns-dnscale-resolver", sandbox.dns_address,
             )  # fmt: skip
         finally:
             pebble.stop()

@@ -136,11 +136,12 @@ class Sandbox:
         return "".join(f"{key} = {value}\n" for key, value in lines.items())
 
     def add_record(self, name: str, rtype: str, content: str, ttl: int = 300) -> Record:
-        """Put a record straight into the store (someone else's, or test fixtures' A records)."""
+        """Put a record straight into the store, already live in DNS: set-up done beforehand,
+        by someone else (a foreign TXT value, a CNAME delegation, an A record)."""
         zone = self.store.zone_for(name)
         if zone is None:
             raise KeyError(f"no sandbox zone holds {name}")
-        return self.store.add(zone.id, name, rtype, content, ttl, None)
+        return self.store.add(zone.id, name, rtype, content, ttl, None, propagated=True)
 
     def records(self, name: str, rtype: str = "TXT") -> list[Record]:
         """What the API would list at ``name`` (changes are immediate here)."""

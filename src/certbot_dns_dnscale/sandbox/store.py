@@ -131,8 +131,17 @@ class ZoneStore:
         return sorted(live, key=lambda r: (r.name, r.type, r.content))
 
     def add(
-        self, zone_id: str, name: str, rtype: str, content: str, ttl: int, comment: str | None
+        self,
+        zone_id: str,
+        name: str,
+        rtype: str,
+        content: str,
+        ttl: int,
+        comment: str | None,
+        *,
+        propagated: bool = False,
     ) -> Record:
+        """Store a record; DNS serves it after the propagation delay unless ``propagated``."""
         name, rtype = canonical(name), rtype.upper()
         record_id = hashlib.sha256(f"{zone_id}|{name}|{rtype}|{content}".encode()).hexdigest()[:24]
         now = self._clock()
@@ -150,7 +159,7 @@ class ZoneStore:
                 ttl=ttl,
                 comment=comment,
                 created_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                visible_from=now + self.propagation_delay_seconds,
+                visible_from=now if propagated else now + self.propagation_delay_seconds,
             )
             zone.records[record_id] = record
             for other in zone.records.values():  # the TTL belongs to the whole RRset

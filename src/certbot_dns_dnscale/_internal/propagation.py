@@ -1,0 +1,163 @@
+"""Waiting until the authoritative nameservers serve every TXT value: no longer, no blind sleep."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from certbot_dns_dnscale._internal.dns_client import DnsLookupError, Server
+
+logger = logging.getLogger(__name__)
+
+POLL_FIRST_SECONDS = 0.25
+POLL_GROWTH = 1.5
+POLL_MAX_SECONDS = 2.0
+QUERY_WORKERS = 8
+ROUNDS_BEFORE_IGNORING_SILENT_SERVERS = 2
+
+
+class Dns(Protocol):
+    def txt_at(self, server: Server, name: str) -> frozenset[str]: ...
+
+    def nameservers(self, zone: str) -> list[Server]: ...
+
+
+@dataclass(frozen=True)
+class Expected:
+    """All the values this run needs at one name, and the zone holding it."""
+
+    name: str
+    zone: str
+    values: frozenset[str]
+
+
+@dataclass
+class Outcome:
+    checked: bool  # False: the check could not run and the whole bound was slept instead
+    complete: bool
+    waited_seconds: float
+    missing: dict[Server, list[str]] = field(default_factory=dict)
+    silent: list[Server] = field(default_factory=list)
+    reason: str = ""
+
+    def describe_missing(self) -> str:
+        parts = [
+            f"{server} lacks {', '.join(sorted(names))}" for server, names in self.missing.items()
+        ]
+        parts += [f"{server} did not answer" for server in self.silent]
+        return "; ".join(parts)
+
+
+Progress = Callable[[str], None]
+Check = tuple[Server, Expected]
+
+
+class PropagationWaiter:
+    """Polls each nameserver of each zone for each name until all values show, or the bound."""
+
+    def __init__(
+        self,
+        dns: Dns,
+        *,
+        bound_seconds: float,
+        nameservers: list[Server] | None = None,
+        progress: Progress = lambda message: None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._dns = dns
+        self._bound = bound_seconds
+        self._fixed_nameservers = nameservers
+        self._progress = progress
+        self._sleep = sleep
+        self._clock = clock
+
+    def wait(self, expected: list[Expected]) -> Outcome:
+        started = self._clock()
+        try:
+            checks = self._checks(expected)
+        except DnsLookupError as err:
+            return self._sleep_the_bound(started, f"the nameservers could not be found ({err})")
+        pending, answered = set(checks), set[Server]()
+        servers = {server for server, _ in checks}
+        interval, rounds = POLL_FIRST_SECONDS, 0
+        with ThreadPoolExecutor(max_workers=QUERY_WORKERS) as pool:
+            while True:
+                pending, answered_now = self._poll(pool, pending)
+                answered |= answered_now
+                rounds += 1
+                if not answered:
+                    return self._sleep_the_bound(started, "no nameserver answered")
+                waited = self._clock() - started
+                silent = sorted(servers - answered, key=str)
+                # A server that never answers (an unreachable IPv6 address, a firewall) is not
+                # waited for once the others have had a chance: the CA asks those too.
+                patient = rounds < ROUNDS_BEFORE_IGNORING_SILENT_SERVERS
+                lagging = [c for c in pending if c[0] in answered or patient]
+                if not lagging:
+                    return Outcome(True, True, waited, silent=silent)
+                if waited >= self._bound:
+                    return Outcome(True, False, waited, _by_server(lagging), silent)
+                self._report(expected, pending, len(servers), waited)
+                self._sleep(min(interval, self._bound - waited))
+                interval = min(interval * POLL_GROWTH, POLL_MAX_SECONDS)
+
+    def _checks(self, expected: list[Expected]) -> list[Check]:
+        by_zone: dict[str, list[Server]] = {}
+        checks = []
+        for item in expected:
+            if item.zone not in by_zone:
+                by_zone[item.zone] = self._fixed_nameservers or self._dns.nameservers(item.zone)
+            checks += [(server, item) for server in by_zone[item.zone]]
+        return checks
+
+    def _poll(
+        self, pool: ThreadPoolExecutor, pending: Iterable[Check]
+    ) -> tuple[set[Check], set[Server]]:
+        """Ask once for every pending check; what is still pending, and who answered."""
+        checks = list(pending)
+        results = pool.map(self._visible, checks)
+        still, answered = set(), set()
+        for check, visible in zip(checks, results, strict=True):
+            if visible is not None:
+                answered.add(check[0])
+            if not visible:
+                still.add(check)
+        return still, answered
+
+    def _visible(self, check: Check) -> bool | None:
+        """True/False: does the server show all values; None: it did not answer."""
+        server, item = check
+        try:
+            return item.values <= self._dns.txt_at(server, item.name)
+        except DnsLookupError:
+            return None
+
+    def _report(
+        self, expected: list[Expected], pending: set[Check], servers: int, waited: float
+    ) -> None:
+        lagging = {item.name for _, item in pending}
+        self._progress(
+            f"Waiting for DNS: {len(expected) - len(lagging)} of {len(expected)} challenge names "
+            f"visible on {servers} nameserver(s) after {waited:.1f} s (at most {self._bound:g} s)"
+        )
+
+    def _sleep_the_bound(self, started: float, reason: str) -> Outcome:
+        remaining = max(0.0, self._bound - (self._clock() - started))
+        logger.warning(
+            "Cannot check whether the DNS records are live: %s. Waiting the full %g s instead.",
+            reason, self._bound,
+        )  # fmt: skip
+        self._sleep(remaining)
+        return Outcome(False, False, self._clock() - started, reason=reason)
+
+
+def _by_server(pending: Iterable[Check]) -> dict[Server, list[str]]:
+    missing: dict[Server, list[str]] = {}
+    for server, item in sorted(pending, key=lambda c: (str(c[0]), c[1].name)):
+        missing.setdefault(server, []).append(item.name)
+    return missing

@@ -1,0 +1,183 @@
+"""The authenticator's DNS side against the whole local sandbox (its API and its DNS server):
+waiting for propagation, CNAME delegation, and the options that steer them."""
+
+from __future__ import annotations
+
+import io
+import logging
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from certbot import errors
+
+from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
+from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
+from tests.test_authenticator import achall, authenticator, value_of
+
+DELEGATED = "example.com.acme.example.net"
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(SandboxSettings(propagation_delay_seconds=0.3)) as running:
+        yield running
+
+
+@pytest.fixture
+def make(sandbox: Sandbox, tmp_path: Path, display: io.StringIO) -> Callable[..., Authenticator]:
+    credentials = tmp_path / "sandbox.ini"
+    credentials.write_text(sandbox.credentials_ini())
+    credentials.chmod(0o600)
+
+    def build(**options: object) -> Authenticator:
+        defaults: dict[str, object] = {
+            "propagation_seconds": 30,
+            "propagation_check": "on",
+            "nameservers": sandbox.dns_address,
+            "resolver": sandbox.dns_address,
+        }
+        return authenticator(credentials, **{**defaults, **options})
+
+    return build
+
+
+def closed_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as unused:
+        unused.bind(("127.0.0.1", 0))
+        return int(unused.getsockname()[1])
+
+
+def test_wait_ends_when_the_nameservers_serve_the_records(
+    make: Callable[..., Authenticator], sandbox: Sandbox, display: io.StringIO
+) -> None:
+    challenges = [achall("example.com"), achall("example.com", b"w" * 32)]
+    make().perform(challenges)
+    assert "The TXT records are visible on every nameserver after" in display.getvalue()
+    assert len(sandbox.store.visible("_acme-challenge.example.com")) == 2
+
+
+def test_check_off_waits_the_fixed_time(
+    make: Callable[..., Authenticator], sandbox: Sandbox, display: io.StringIO
+) -> None:
+    make(propagation_check="off", propagation_seconds=0).perform([achall("example.com")])
+    assert "Waiting 0 seconds for DNS changes to propagate" in display.getvalue()
+    assert len(sandbox.dns.queries) == 1  # the CNAME check only: no TXT polling
+
+
+def test_records_still_missing_at_the_bound_are_named_and_the_ca_still_asked(
+    make: Callable[..., Authenticator],
+    sandbox: Sandbox,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sandbox.dns.tamper_txt = True
+    make(propagation_seconds=1).perform([achall("example.com")])
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert f"127.0.0.1:{sandbox.dns_port} lacks _acme-challenge.example.com" in warning
+    assert "Asking the CA to validate anyway" in warning
+
+
+def test_required_propagation_fails_when_records_stay_missing(
+    make: Callable[..., Authenticator], sandbox: Sandbox
+) -> None:
+    sandbox.dns.tamper_txt = True
+    auth = make(propagation_seconds=1, require_propagation=True)
+    challenge = achall("example.com")
+    with pytest.raises(errors.PluginError, match=r"lacks _acme-challenge.example.com"):
+        auth.perform([challenge])
+    auth.cleanup([challenge])
+    assert sandbox.acme_challenge_records() == []
+
+
+def test_no_answering_nameserver_falls_back_to_the_fixed_wait_and_says_so(
+    make: Callable[..., Authenticator], display: io.StringIO, caplog: pytest.LogCaptureFixture
+) -> None:
+    silent = f"127.0.0.1:{closed_udp_port()}"
+    make(nameservers=silent, propagation_seconds=0).perform([achall("example.com")])
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning == (
+        "Cannot check whether the DNS records are live: no nameserver answered. "
+        "Waiting the full 0 s instead."
+    )
+    assert "for DNS changes to propagate." in display.getvalue()
+
+
+def test_cname_delegated_name_gets_its_record_at_the_target_zone(
+    make: Callable[..., Authenticator], sandbox: Sandbox
+) -> None:
+    sandbox.add_record("_acme-challenge.example.com", "CNAME", DELEGATED + ".")
+    challenge = achall("example.com")
+    auth = make()
+    auth.perform([challenge])
+    assert sandbox.txt_values(DELEGATED) == [value_of(challenge)]
+    assert sandbox.records("_acme-challenge.example.com", "CNAME")  # left as it was
+    auth.cleanup([challenge])
+    assert sandbox.txt_values(DELEGATED) == []
+
+
+def test_cname_to_a_name_outside_dnscale_names_the_chain(
+    make: Callable[..., Authenticator], sandbox: Sandbox
+) -> None:
+    sandbox.add_record("_acme-challenge.example.com", "CNAME", "acme.elsewhere.invalid.")
+    with pytest.raises(errors.PluginError) as raised:
+        make().perform([achall("example.com")])
+    message = str(raised.value)
+    assert "No DNScale zone holds acme.elsewhere.invalid" in message
+    assert "(reached by CNAME _acme-challenge.example.com -> acme.elsewhere.invalid)" in message
+    assert "Point the CNAME at a name inside a DNScale zone" in message
+
+
+def test_cname_loop_is_an_error_naming_the_loop(
+    make: Callable[..., Authenticator], sandbox: Sandbox
+) -> None:
+    sandbox.add_record("_acme-challenge.example.com", "CNAME", "loop.example.org.")
+    sandbox.add_record("loop.example.org", "CNAME", "_acme-challenge.example.com.")
+    with pytest.raises(errors.PluginError, match=r"CNAME loop: _acme-challenge.example.com ->"):
+        make().perform([achall("example.com")])
+
+
+def test_unreachable_resolver_warns_once_and_uses_the_names_themselves(
+    make: Callable[..., Authenticator],
+    sandbox: Sandbox,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    auth = make(resolver=f"127.0.0.1:{closed_udp_port()}")
+    auth.perform([achall("example.com"), achall("example.org", b"o" * 32)])
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "Set --dns-dnscale-resolver to a resolver that answers" in warnings[0]
+    assert len(sandbox.acme_challenge_records()) == 2
+
+
+def test_nameserver_names_that_do_not_resolve_are_an_error(
+    make: Callable[..., Authenticator],
+) -> None:
+    with pytest.raises(errors.PluginError, match=r"--dns-dnscale-nameservers: .*no address"):
+        make(nameservers="ns.nowhere.example.com").perform([achall("example.com")])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"propagation_check": "maybe"}, "propagation-check must be on or off"),
+        ({"nameservers": "127.0.0.1:x"}, "--dns-dnscale-nameservers: '127.0.0.1:x' is not HOST"),
+        ({"resolver": "127.0.0.1:99999"}, "--dns-dnscale-resolver: '127.0.0.1:99999' is not"),
+        ({"resolver": "dns.example.com"}, "--dns-dnscale-resolver: the resolver must be an IP"),
+    ],
+)
+def test_invalid_dns_options_are_refused_before_anything_happens(
+    make: Callable[..., Authenticator], options: dict[str, object], message: str
+) -> None:
+    with pytest.raises(errors.PluginError, match=message):
+        make(**options).prepare()
+
+
+def test_valid_dns_options_pass(make: Callable[..., Authenticator]) -> None:
+    make(nameservers="127.0.0.1:53, [::1]:5353", resolver="127.0.0.1").prepare()
+
+
+def test_auth_hint_points_at_delegation_and_the_bound(make: Callable[..., Authenticator]) -> None:
+    hint = make(propagation_seconds=45).auth_hint([])
+    assert "NS records point at DNScale" in hint
+    assert "--dns-dnscale-propagation-seconds (currently 45)" in hint
