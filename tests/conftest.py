@@ -5,11 +5,17 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from acme import challenges, messages
+from certbot import achallenges
 from certbot._internal.display import obj as display_obj
+from certbot.plugins import dns_test_common
+from certbot.tests import acme_util
 
+from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
 from certbot_dns_dnscale.sandbox import Sandbox
 
 API = "https://api.dnscale.eu/v1"
@@ -103,3 +109,43 @@ def display() -> Iterator[io.StringIO]:
     out = io.StringIO()
     display_obj.set_display(display_obj.NoninteractiveDisplay(out))
     return out
+
+
+def achall(domain: str, token: bytes = b"a" * 32) -> achallenges.KeyAuthorizationAnnotatedChallenge:
+    challb = acme_util.chall_to_challb(challenges.DNS01(token=token), messages.STATUS_PENDING)
+    identifier = messages.Identifier(typ=messages.IDENTIFIER_FQDN, value=domain)
+    return achallenges.KeyAuthorizationAnnotatedChallenge(
+        challb=challb, identifier=identifier, account_key=dns_test_common.KEY
+    )
+
+
+def value_of(challenge: achallenges.KeyAuthorizationAnnotatedChallenge) -> str:
+    return str(challenge.validation(challenge.account_key))
+
+
+MakeAuthenticator = Callable[..., Authenticator]
+
+
+def authenticator(credentials: Path, **options: object) -> Authenticator:
+    defaults: dict[str, object] = {
+        "propagation_seconds": 0,
+        "propagation_check": "off",
+        "nameservers": None,
+        "resolver": None,
+        "require_propagation": False,
+    }
+    config = SimpleNamespace(
+        dns_dnscale_credentials=str(credentials),
+        **{f"dns_dnscale_{key}": value for key, value in {**defaults, **options}.items()},
+    )
+    return Authenticator(config, "dns-dnscale")
+
+
+@pytest.fixture
+def make_authenticator(local_dns: str) -> MakeAuthenticator:
+    """Authenticators whose DNS lookups go to a local sandbox DNS server, never elsewhere."""
+
+    def make(credentials: Path, **options: object) -> Authenticator:
+        return authenticator(credentials, **{"resolver": local_dns, **options})
+
+    return make

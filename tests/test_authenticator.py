@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import subprocess
@@ -10,24 +11,25 @@ import unittest
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import requests
 import requests_mock as rm
-from acme import challenges, messages
-from certbot import achallenges, errors
+from certbot import errors
 from certbot.plugins import dns_test_common
-from certbot.tests import acme_util
 
 from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
 from tests.conftest import (
     API,
     TOKEN,
+    MakeAuthenticator,
+    achall,
+    authenticator,
     envelope,
     error_envelope,
     records_page,
     txt,
+    value_of,
     zone,
     zones_page,
 )
@@ -37,46 +39,6 @@ ZONES = [
     zone("z-sub", "sub.example.com"),
     zone("z-org", "example.org"),
 ]
-
-
-def achall(domain: str, token: bytes = b"a" * 32) -> achallenges.KeyAuthorizationAnnotatedChallenge:
-    challb = acme_util.chall_to_challb(challenges.DNS01(token=token), messages.STATUS_PENDING)
-    identifier = messages.Identifier(typ=messages.IDENTIFIER_FQDN, value=domain)
-    return achallenges.KeyAuthorizationAnnotatedChallenge(
-        challb=challb, identifier=identifier, account_key=dns_test_common.KEY
-    )
-
-
-def value_of(challenge: achallenges.KeyAuthorizationAnnotatedChallenge) -> str:
-    return str(challenge.validation(challenge.account_key))
-
-
-MakeAuthenticator = Callable[..., Authenticator]
-
-
-def authenticator(credentials: Path, **options: object) -> Authenticator:
-    defaults: dict[str, object] = {
-        "propagation_seconds": 0,
-        "propagation_check": "off",
-        "nameservers": None,
-        "resolver": None,
-        "require_propagation": False,
-    }
-    config = SimpleNamespace(
-        dns_dnscale_credentials=str(credentials),
-        **{f"dns_dnscale_{key}": value for key, value in {**defaults, **options}.items()},
-    )
-    return Authenticator(config, "dns-dnscale")
-
-
-@pytest.fixture
-def make_authenticator(local_dns: str) -> MakeAuthenticator:
-    """Authenticators whose DNS lookups go to a local sandbox DNS server, never elsewhere."""
-
-    def make(credentials: Path, **options: object) -> Authenticator:
-        return authenticator(credentials, **{"resolver": local_dns, **options})
-
-    return make
 
 
 @pytest.fixture
@@ -100,16 +62,20 @@ def no_retry_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def api(requests_mock: rm.Mocker) -> rm.Mocker:
     """An API with three zones whose record creates succeed with ids r1, r2, ..."""
     requests_mock.get(f"{API}/zones", json=zones_page(ZONES))
-    counter = iter(range(1, 1000))
 
     def created(request: requests.PreparedRequest, context: object) -> dict[str, object]:
         body = request.json()  # type: ignore[attr-defined]
-        return envelope({"record": txt(f"r{next(counter)}", body["name"], body["content"])})
+        return envelope({"record": txt(record_id(body["content"]), body["name"], body["content"])})
 
     for zone_id in ("z-com", "z-sub", "z-org"):
         requests_mock.post(f"{API}/zones/{zone_id}/records", status_code=201, json=created)
         requests_mock.delete(rm.ANY, status_code=204)
     return requests_mock
+
+
+def record_id(value: str) -> str:
+    """Like DNScale's, the fake API's record ids derive from the content."""
+    return "id-" + hashlib.sha256(value.encode()).hexdigest()[:12]
 
 
 def calls(mock: rm.Mocker) -> list[tuple[str, str]]:
@@ -154,7 +120,7 @@ def test_perform_creates_the_txt_record_in_the_zone_of_the_name(
 def test_nested_zone_gets_the_records_of_its_names(auth: Authenticator, api: rm.Mocker) -> None:
     auth.perform([achall("a.sub.example.com"), achall("example.com", b"b" * 32)])
     posts = [r.path for r in api.request_history if r.method == "POST"]
-    assert posts == ["/v1/zones/z-sub/records", "/v1/zones/z-com/records"]
+    assert sorted(posts) == ["/v1/zones/z-com/records", "/v1/zones/z-sub/records"]
 
 
 def test_zone_list_is_fetched_once_per_run(auth: Authenticator, api: rm.Mocker) -> None:
@@ -305,7 +271,7 @@ def test_lasting_server_errors_say_try_later_with_the_request_id(
         auth.perform([achall("example.com")])
     assert "kept failing on its side. Try again later" in str(raised.value)
     assert "req-9" in str(raised.value)
-    assert "after 5 attempts" in str(raised.value)
+    assert "after 8 attempts" in str(raised.value)
 
 
 def test_lasting_rate_limit_says_so(auth: Authenticator, requests_mock: rm.Mocker) -> None:
@@ -397,8 +363,8 @@ def test_cleanup_deletes_by_id_exactly_the_records_created(
     created = [achall("example.com"), achall("example.com", b"w" * 32)]
     auth.perform(created)
     auth.cleanup(created)
-    deletes = [p for m, p in calls(api) if m == "DELETE"]
-    assert deletes == ["/v1/zones/z-com/records/r1", "/v1/zones/z-com/records/r2"]
+    deletes = sorted(p for m, p in calls(api) if m == "DELETE")
+    assert deletes == sorted(f"/v1/zones/z-com/records/{record_id(value_of(c))}" for c in created)
 
 
 def test_cleanup_of_a_challenge_that_was_never_created_sends_nothing(
@@ -424,7 +390,9 @@ def test_cleanup_falls_back_to_delete_by_name_and_value_when_the_id_is_gone(
     challenge = achall("example.com")
     auth.perform([challenge])
     api.delete(
-        f"{API}/zones/z-com/records/r1", status_code=404, json=error_envelope("NOT_FOUND", "")
+        f"{API}/zones/z-com/records/{record_id(value_of(challenge))}",
+        status_code=404,
+        json=error_envelope("NOT_FOUND", ""),
     )
     auth.cleanup([challenge])
     last = api.request_history[-1]
@@ -476,14 +444,19 @@ def test_cleanup_failure_is_a_warning_naming_the_record_left_behind(
 ) -> None:
     first, second = achall("example.com"), achall("example.org", b"o" * 32)
     auth.perform([first, second])
-    api.delete(f"{API}/zones/z-com/records/r1", status_code=401, json=error_envelope("UNAUTH", ""))
+    api.delete(
+        f"{API}/zones/z-com/records/{record_id(value_of(first))}",
+        status_code=401,
+        json=error_envelope("UNAUTH", ""),
+    )
     auth.cleanup([first, second])
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "_acme-challenge.example.com" in warnings[0]
     assert value_of(first) in warnings[0]
     assert "delete it in the DNScale dashboard" in warnings[0]
-    assert ("DELETE", "/v1/zones/z-org/records/r2") in calls(api)  # the next cleanup still ran
+    org_delete = ("DELETE", f"/v1/zones/z-org/records/{record_id(value_of(second))}")
+    assert org_delete in calls(api)  # the other cleanup still ran
 
 
 # -- secrecy -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from certbot import errors
 
 from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
-from tests.test_authenticator import achall, authenticator, value_of
+from tests.conftest import achall, authenticator, value_of
 
 DELEGATED = "example.com.acme.example.net"
 

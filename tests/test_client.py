@@ -394,7 +394,7 @@ def test_retries_stop_after_the_last_attempt_and_say_how_many(
         client.list_zones()
     assert requests_mock.call_count == RetryPolicy().max_attempts
     assert raised.value.attempts == RetryPolicy().max_attempts
-    assert "after 5 attempts" in str(raised.value)
+    assert f"after {RetryPolicy().max_attempts} attempts" in str(raised.value)
 
 
 def test_retries_stop_when_the_time_budget_is_spent(
@@ -576,3 +576,53 @@ def test_the_token_never_reaches_debug_logs(
     assert "DNScale API" in caplog.text
     assert TOKEN not in caplog.text
     assert TOKEN not in str(raised.value)
+
+
+def test_conflict_on_a_retried_create_is_our_own_earlier_attempt(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(
+        RECORDS_URL,
+        [
+            {"exc": requests.ReadTimeout("slow")},
+            {"status_code": 409, "json": error_envelope("CONFLICT", "")},
+        ],
+    )
+    requests_mock.get(
+        RECORDS_URL,
+        [{"json": records_page([])}, {"json": records_page([txt("r1", NAME + ".", VALUE)])}],
+    )
+    created = client.create_txt_record("z1", NAME, VALUE, ttl=300)
+    assert (created.record.id, created.preexisting) == ("r1", False)
+
+
+def test_a_rate_limit_holds_back_the_next_request_too(
+    clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    client = DNScaleClient(
+        TOKEN, API, user_agent="t", retry_policy=RetryPolicy(max_attempts=1),
+        sleep=clock.sleep, clock=clock,
+    )  # fmt: skip
+    requests_mock.get(ZONES_URL, status_code=429, headers={"Retry-After": "5"})
+    requests_mock.get(RECORDS_URL, json=records_page([]))
+    with pytest.raises(RateLimitedError):
+        client.list_zones()
+    client.list_txt_records("z1", NAME)
+    assert clock.sleeps == [5.0]
+
+
+def test_every_error_says_on_which_attempt_it_came(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, [{"status_code": 500}, {"status_code": 401}])
+    with pytest.raises(ApiError) as raised:
+        client.list_zones()
+    assert (raised.value.status, raised.value.attempts) == (401, 2)
+
+
+def test_empty_untyped_error_body_is_described(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, status_code=400, reason="Bad Request", content=b"")
+    with pytest.raises(ApiError, match="Bad Request: an empty body"):
+        client.list_zones()

@@ -495,3 +495,16 @@ def test_serve_command_writes_credentials_and_answers_until_stopped(
     assert "dns_dnscale_api_url = http://127.0.0.1:" in text
     assert oct(credentials.stat().st_mode & 0o777) == "0o600"
     assert not thread.is_alive()
+
+
+def test_a_client_that_gave_up_is_no_error_for_the_server(
+    sandbox: Sandbox, api: Api, capfd: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.faults.slow_seconds = 0.3
+    sandbox.faults.script("slow")
+    with pytest.raises(requests.ReadTimeout):
+        api.session.get(api.base + "/zones", timeout=(1, 0.05))
+    api.session.close()
+    threading.Event().wait(0.5)
+    assert Api(sandbox).get("/zones").status_code == 200
+    assert "Traceback" not in capfd.readouterr().err

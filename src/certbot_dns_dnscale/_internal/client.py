@@ -10,6 +10,7 @@ import email.utils
 import logging
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+import requests.adapters
 
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
@@ -32,7 +34,8 @@ from certbot_dns_dnscale._internal.zones import Zone, absolute, normalize_name
 logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5.0
-READ_TIMEOUT_SECONDS = 20.0
+READ_TIMEOUT_SECONDS = 10.0
+CONNECTION_POOL_SIZE = 10
 ZONES_PAGE_SIZE = 100
 RECORDS_PAGE_SIZE = 1000
 MAX_PAGES = 1000
@@ -46,7 +49,7 @@ JSONObject = dict[str, Any]
 class RetryPolicy:
     """How hard to try. The budget bounds the whole call, retries and waits included."""
 
-    max_attempts: int = 5
+    max_attempts: int = 8
     base_delay_seconds: float = 0.5
     max_delay_seconds: float = 8.0
     max_retry_after_seconds: float = 30.0
@@ -94,7 +97,12 @@ class DNScaleClient:
         self._sleep = sleep if sleep is not None else time.sleep  # looked up late: tests patch it
         self._clock = clock
         self._jitter = jitter
+        self._pause_until = 0.0  # a 429's Retry-After holds back every thread, not just one
+        self._pause_lock = threading.Lock()
         self._session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_maxsize=CONNECTION_POOL_SIZE)
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
         self._session.headers.update(
             {
                 "Authorization": f"Bearer {api_token}",
@@ -156,11 +164,12 @@ class DNScaleClient:
         path = f"/zones/{quote(zone_id, safe='')}/records"
         try:
             data = self._request("POST", path, body=body, replay_check=already_stored)
-        except ConflictError:
+        except ConflictError as err:
             found = self._find_txt(zone_id, name, content)
             if found is None:
                 raise
-            return CreatedRecord(found, preexisting=True)
+            # On a retry, the value is there because an earlier attempt of ours stored it.
+            return CreatedRecord(found, preexisting=err.attempts == 1)
         record = _txt_record_from(zone_id, data.get("record"))
         if record is None:
             # Tolerate a create answer without the record: delete by name and content later.
@@ -233,7 +242,11 @@ class DNScaleClient:
         attempt = 0
         while True:
             attempt += 1
-            failure = self._attempt(method, path, params, body, deadline)
+            try:
+                failure = self._attempt(method, path, params, body, deadline)
+            except DNScaleError as err:
+                err.attempts = attempt
+                raise
             if isinstance(failure, dict):
                 return failure
             delay = self._retry_delay(failure, attempt, deadline)
@@ -260,6 +273,7 @@ class DNScaleClient:
         deadline: float,
     ) -> JSONObject | DNScaleError:
         """Send once: the ``data`` of a success, or the failure (raised only if not retryable)."""
+        self._wait_out_rate_limit(deadline)
         remaining = deadline - self._clock()
         if remaining <= 0:
             return TransportError(f"{method} {path}: no time left in the retry budget")
@@ -283,9 +297,21 @@ class DNScaleClient:
         try:
             return _data_of(response)
         except ApiError as err:
+            if err.status == 429 and err.retry_after_seconds is not None:
+                self._pause_everyone(err.retry_after_seconds)
             if err.status in RETRYABLE_STATUSES:
                 return err
             raise
+
+    def _pause_everyone(self, seconds: float) -> None:
+        with self._pause_lock:
+            self._pause_until = max(self._pause_until, self._clock() + seconds)
+
+    def _wait_out_rate_limit(self, deadline: float) -> None:
+        with self._pause_lock:
+            wait = min(self._pause_until, deadline) - self._clock()
+        if wait > 0:
+            self._sleep(wait)
 
     def _retry_delay(self, failure: DNScaleError, attempt: int, deadline: float) -> float | None:
         """Seconds to wait before the next attempt, or None when it is time to give up."""
@@ -385,9 +411,11 @@ def _json_or_none(response: requests.Response) -> object:
 
 
 def _describe_body(response: requests.Response) -> str:
-    content_type = response.headers.get("Content-Type", "no content type")
+    content_type = response.headers.get("Content-Type")
     text = _snippet(re.sub(r"<[^>]*>", " ", response.text), BODY_SNIPPET_CHARS)
-    return f"{content_type} body {text!r}" if text else f"an empty {content_type} body"
+    if not text:
+        return f"an empty {content_type} body" if content_type else "an empty body"
+    return f"{content_type or 'untyped'} body {text!r}"
 
 
 def _snippet(text: str, limit: int) -> str:

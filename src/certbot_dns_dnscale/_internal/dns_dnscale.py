@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
-from typing import Any
+from typing import Any, TypeVar
 
 import certbot
 from acme import challenges
@@ -34,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_PROPAGATION_SECONDS = 60
 PROPAGATION_CHECK_CHOICES = ("on", "off")
+CONCURRENT_API_CALLS = 4  # small: DNScale's rate limits are not published
 RECORD_COMMENT_PREFIX = "certbot-dns-dnscale ACME challenge"
 
 
@@ -60,6 +64,7 @@ class Authenticator(dns_common.DNSAuthenticator):
         self._created: dict[tuple[str, str], CreatedRecord] = {}
         self._dns_client: DnsClient | None = None
         self._cname_lookups_work = True
+        self._lock = threading.Lock()  # perform and cleanup work from a small thread pool
 
     @classmethod
     def add_parser_arguments(
@@ -143,17 +148,34 @@ class Authenticator(dns_common.DNSAuthenticator):
     def perform(
         self, achalls: list[achallenges.AnnotatedChallenge]
     ) -> list[challenges.ChallengeResponse]:
-        """Create every record first, then wait once for all of them to be served."""
+        """Find where every record goes, create them all concurrently, then wait once.
+
+        Every name is matched to its zone before anything is created, so a name without a zone
+        fails the run with nothing to clean up.
+        """
         self._setup_credentials()
         self._attempt_cleanup = True
-        responses = []
-        for achall in achalls:
-            domain = achall.identifier.value
-            validation = achall.validation(achall.account_key)
-            self._perform(domain, achall.validation_domain_name(domain), validation)
-            responses.append(achall.response(achall.account_key))
+        self._list_zones()
+        wanted = [
+            (achall.validation_domain_name(achall.identifier.value),
+             achall.validation(achall.account_key))
+            for achall in achalls
+        ]  # fmt: skip
+        plans = _map_concurrently(lambda w: self._plan(*w), wanted)
+        _map_concurrently(self._create, plans)
         self._wait_for_propagation()
-        return responses
+        return [achall.response(achall.account_key) for achall in achalls]
+
+    def cleanup(self, achalls: list[achallenges.AnnotatedChallenge]) -> None:
+        """Delete, concurrently, exactly the records this run created; never raises."""
+        if not self._attempt_cleanup:
+            return
+        keys = [
+            (achall.validation_domain_name(achall.identifier.value),
+             achall.validation(achall.account_key))
+            for achall in achalls
+        ]  # fmt: skip
+        _map_concurrently(lambda k: self._cleanup("", *k), keys)
 
     # -- certbot's hooks -----------------------------------------------------------------------
 
@@ -171,15 +193,20 @@ class Authenticator(dns_common.DNSAuthenticator):
         self._credentials = self._validate_credentials(config)
 
     def _perform(self, domain: str, validation_name: str, validation: str) -> None:
+        self._create(self._plan(validation_name, validation))
+
+    def _plan(self, validation_name: str, validation: str) -> _Plan:
         chain = self._delegation_chain(validation_name)
-        target = chain[-1]
-        zone = self._zone_for(target, chain)
+        return _Plan(validation_name, validation, chain, self._zone_for(chain[-1], chain))
+
+    def _create(self, plan: _Plan) -> None:
+        target, zone = plan.chain[-1], plan.zone
         context = self._context("create the TXT record " + target, zone, target)
         try:
             created = self._get_client().create_txt_record(
                 zone.id,
                 target,
-                validation,
+                plan.validation,
                 ttl=self._require_credentials().ttl_seconds,
                 comment=_record_comment(),
             )
@@ -188,14 +215,16 @@ class Authenticator(dns_common.DNSAuthenticator):
         if created.preexisting:
             logger.info(
                 "TXT value for %s was already in zone %s; it will be left there",
-                validation_name, zone.name,
+                target, zone.name,
             )  # fmt: skip
         else:
             logger.debug("Created TXT record %s in zone %s", created.record, zone.name)
-        self._created[_key(validation_name, validation)] = created
+        with self._lock:
+            self._created[_key(plan.validation_name, plan.validation)] = created
 
     def _cleanup(self, domain: str, validation_name: str, validation: str) -> None:
-        created = self._created.pop(_key(validation_name, validation), None)
+        with self._lock:
+            created = self._created.pop(_key(validation_name, validation), None)
         if created is None or created.preexisting:
             return  # certbot calls cleanup for every challenge; only ours are deleted
         try:
@@ -226,6 +255,10 @@ class Authenticator(dns_common.DNSAuthenticator):
         return self._credentials
 
     def _get_client(self) -> DNScaleClient:
+        with self._lock:
+            return self._client_locked()
+
+    def _client_locked(self) -> DNScaleClient:
         if self._client is None:
             credentials = self._require_credentials()
             self._client = DNScaleClient(
@@ -286,21 +319,24 @@ class Authenticator(dns_common.DNSAuthenticator):
         except DelegationError as err:
             raise errors.PluginError(f"{err}. Fix the CNAME records of {validation_name}.") from err
         except DnsLookupError as err:
-            self._cname_lookups_work = False
-            logger.warning(
-                "Could not check whether %s is delegated by CNAME (%s); records go to the "
-                "names themselves. Set --dns-dnscale-resolver to a resolver that answers.",
-                validation_name, err,
-            )  # fmt: skip
+            with self._lock:
+                warn, self._cname_lookups_work = self._cname_lookups_work, False
+            if warn:
+                logger.warning(
+                    "Could not check whether %s is delegated by CNAME (%s); records go to the "
+                    "names themselves. Set --dns-dnscale-resolver to a resolver that answers.",
+                    validation_name, err,
+                )  # fmt: skip
             return [normalize_name(validation_name)]
         if len(chain) > 1:
             logger.info("%s is delegated: %s", validation_name, describe(chain))
         return chain
 
     def _dns(self) -> DnsClient:
-        if self._dns_client is None:
-            self._dns_client = DnsClient(self.conf("resolver"))
-        return self._dns_client
+        with self._lock:
+            if self._dns_client is None:
+                self._dns_client = DnsClient(self.conf("resolver"))
+            return self._dns_client
 
     def _nameserver_option(self) -> list[str]:
         value = self.conf("nameservers")
@@ -374,6 +410,32 @@ class Authenticator(dns_common.DNSAuthenticator):
             zone=zone.name if zone else None,
             name=name,
         )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where one challenge's TXT value goes: the end of its CNAME chain, in that zone."""
+
+    validation_name: str
+    validation: str
+    chain: list[str]
+    zone: Zone
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def _map_concurrently(function: Callable[[Item], Result], items: list[Item]) -> list[Result]:
+    """``function`` over ``items`` on a small pool; all run to the end, then the first error
+    (in item order) is raised, so that nothing is left half-done and unrecorded."""
+    with ThreadPoolExecutor(max_workers=CONCURRENT_API_CALLS) as pool:
+        futures = [pool.submit(function, item) for item in items]
+    for future in futures:
+        error = future.exception()
+        if error is not None:
+            raise error
+    return [future.result() for future in futures]
 
 
 def _check_server_option(option: str, value: str) -> None:

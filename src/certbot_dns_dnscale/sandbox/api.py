@@ -76,6 +76,8 @@ class DNScaleApi:
         self.store = store
         self.settings = settings
         self.calls: list[Call] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most API requests handled at once
         self._calls_lock = threading.Lock()
         self._request_ids = itertools.count(1)
         self._routes: list[tuple[str, str, re.Pattern[str], str | None, Handler]] = []
@@ -102,6 +104,15 @@ class DNScaleApi:
     ) -> None:
         with self._calls_lock:
             self.calls.append(Call(method, route, path, status, fault, time.monotonic()))
+
+    def enter(self) -> None:
+        with self._calls_lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self._calls_lock:
+            self.in_flight -= 1
 
     def next_request_id(self) -> str:
         return f"sbx-{next(self._request_ids):06d}"
@@ -249,13 +260,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if url.path.startswith("/_sandbox/"):
             self._admin(method, url.path)
             return
+        self.api.enter()
+        try:
+            self._api_call(method, url.path, url.query, body)
+        finally:
+            self.api.leave()
+
+    def _api_call(self, method: str, path: str, query: str, body: bytes) -> None:
         settings = self.api.settings
         if settings.latency_ms:
             time.sleep(settings.latency_ms / 1000)
         try:
-            route, params, scope, handler = self.api.match(method, url.path)
+            route, params, scope, handler = self.api.match(method, path)
         except ApiError as err:
-            self._send_error(method, url.path, err, None)
+            self._send_error(method, path, err, None)
             return
         fault = settings.faults.draw(method, route)
         if fault in ("429", "500", "502", "503"):
@@ -268,7 +286,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             time.sleep(settings.faults.slow_seconds)
         try:
             grant = self.api.authorise(self.headers.get("Authorization"), scope)
-            status, data = handler(Request(method, params, parse_qs(url.query), body, grant))
+            status, data = handler(Request(method, params, parse_qs(query), body, grant))
         except ApiError as err:
             self._send_error(method, route, err, fault)
             return
@@ -328,8 +346,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up waiting (a "slow" fault)
 
 
 def make_http_server(api: DNScaleApi, host: str, port: int) -> ThreadingHTTPServer:

@@ -207,21 +207,35 @@ class Certbot:
     def run(
         self, subcommand: str, *args: str, timeout: float = 180.0
     ) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "REQUESTS_CA_BUNDLE": str(self.pebble.ca_bundle)}
         return subprocess.run(  # noqa: S603 - our own fixed arguments
             self.command(subcommand, *args),
             capture_output=True,
             text=True,
-            env=env,
+            env=self._env(),
             timeout=timeout,
             check=False,
         )
 
-    def certonly(self, domains: Sequence[str], *args: str) -> subprocess.CompletedProcess[str]:
-        domain_args = [arg for domain in domains for arg in ("-d", domain)]
-        return self.run(
-            "certonly", "--agree-tos", "--register-unsafely-without-email", *domain_args, *args
+    def start(self, subcommand: str, *args: str) -> subprocess.Popen[str]:
+        """certbot in the background, for tests that signal it or run several at once."""
+        return subprocess.Popen(  # noqa: S603 - our own fixed arguments
+            self.command(subcommand, *args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self._env(),
         )
+
+    def certonly(self, domains: Sequence[str], *args: str) -> subprocess.CompletedProcess[str]:
+        return self.run("certonly", *self.certonly_args(domains, *args))
+
+    @staticmethod
+    def certonly_args(domains: Sequence[str], *args: str) -> list[str]:
+        domain_args = [arg for domain in domains for arg in ("-d", domain)]
+        return ["--agree-tos", "--register-unsafely-without-email", *domain_args, *args]
+
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, "REQUESTS_CA_BUNDLE": str(self.pebble.ca_bundle)}
 
     def live_certificate(self, lineage: str) -> Path:
         return self.config_dir / "live" / lineage / "fullchain.pem"

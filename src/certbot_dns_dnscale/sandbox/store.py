@@ -88,14 +88,16 @@ class ZoneStore:
         self._clock = clock
         self._lock = threading.Lock()
         self._zones: dict[str, ZoneState] = {}
+        self._by_name: dict[str, ZoneState] = {}
         for name in zone_names:
             self.add_zone(name)
 
     def add_zone(self, name: str) -> ZoneState:
         zone = ZoneState(id=str(uuid.uuid5(NAMESPACE, canonical(name))), name=canonical(name))
         with self._lock:
-            self._zones.setdefault(zone.id, zone)
-            return self._zones[zone.id]
+            zone = self._zones.setdefault(zone.id, zone)
+            self._by_name[zone.name] = zone
+            return zone
 
     def zones(self) -> list[ZoneState]:
         with self._lock:
@@ -106,20 +108,17 @@ class ZoneStore:
             return self._zones.get(zone_id)
 
     def zone_by_name(self, name: str) -> ZoneState:
-        wanted = canonical(name)
-        for zone in self.zones():
-            if zone.name == wanted:
-                return zone
-        raise KeyError(name)
+        with self._lock:
+            return self._by_name[canonical(name)]
 
     def zone_for(self, name: str) -> ZoneState | None:
         """The zone holding ``name`` (longest suffix), or None."""
         labels = canonical(name).split(".")
-        by_name = {z.name: z for z in self.zones()}
-        for i in range(len(labels)):
-            zone = by_name.get(".".join(labels[i:]))
-            if zone is not None:
-                return zone
+        with self._lock:
+            for i in range(len(labels)):
+                zone = self._by_name.get(".".join(labels[i:]))
+                if zone is not None:
+                    return zone
         return None
 
     # -- API view (changes are immediate) ---------------------------------------------------
