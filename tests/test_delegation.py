@@ -50,3 +50,29 @@ def test_a_chain_of_exactly_the_limit_is_followed() -> None:
     cnames = {f"n{i}.example.com": f"n{i + 1}.example.com" for i in range(MAX_CNAME_HOPS)}
     chain = follow_cnames("n0.example.com", lookup(cnames))
     assert chain[-1] == f"n{MAX_CNAME_HOPS}.example.com"
+
+
+class Unanswered(Exception):
+    pass
+
+
+def flaky(cnames: dict[str, str], failing: set[str]):  # type: ignore[no-untyped-def]
+    def lookup(name: str) -> str | None:
+        if name in failing:
+            raise Unanswered(name)
+        return cnames.get(name)
+
+    return lookup
+
+
+def test_a_failed_lookup_of_the_name_itself_is_raised() -> None:
+    with pytest.raises(Unanswered):
+        follow_cnames("a.example.com", flaky({}, {"a.example.com"}), lookup_error=Unanswered)
+
+
+def test_a_failed_lookup_past_the_first_hop_ends_the_chain_there() -> None:
+    lookup = flaky({"a.example.com": "b.elsewhere.test"}, {"b.elsewhere.test"})
+    assert follow_cnames("a.example.com", lookup, lookup_error=Unanswered) == [
+        "a.example.com",
+        "b.elsewhere.test",
+    ]

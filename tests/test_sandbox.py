@@ -508,3 +508,9 @@ def test_a_client_that_gave_up_is_no_error_for_the_server(
     threading.Event().wait(0.5)
     assert Api(sandbox).get("/zones").status_code == 200
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_names_above_the_zones_exist_without_data(sandbox: Sandbox) -> None:
+    answer = ask(sandbox, "com", "CAA")
+    assert (answer.rcode(), answer.answer) == (dns.rcode.NOERROR, [])
+    assert not answer.flags & dns.flags.AA

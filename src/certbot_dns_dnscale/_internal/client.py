@@ -64,6 +64,7 @@ class TxtRecord:
     id: str | None
     name: str
     content: str
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,13 +137,13 @@ class DNScaleClient:
     ) -> list[TxtRecord]:
         """The TXT values at ``name`` in the zone (the API has no filter: we list and filter)."""
         wanted = normalize_name(name)
-        records = []
+        return [r for r in self.zone_txt_records(zone_id, deadline=deadline) if r.name == wanted]
+
+    def zone_txt_records(self, zone_id: str, *, deadline: float | None = None) -> list[TxtRecord]:
+        """Every TXT value in the zone, all pages."""
         path = f"/zones/{quote(zone_id, safe='')}/records"
-        for item in self._paginate(path, "records", RECORDS_PAGE_SIZE, deadline=deadline):
-            record = _txt_record_from(zone_id, item)
-            if record is not None and record.name == wanted:
-                records.append(record)
-        return records
+        items = self._paginate(path, "records", RECORDS_PAGE_SIZE, deadline=deadline)
+        return [r for r in (_txt_record_from(zone_id, item) for item in items) if r is not None]
 
     def create_txt_record(
         self, zone_id: str, name: str, content: str, *, ttl: int, comment: str | None = None
@@ -188,6 +189,20 @@ class DNScaleClient:
             f"/zones/{quote(zone_id, safe='')}/records/by-name/{quote(absolute(name), safe='')}/TXT"
         )
         self._request("DELETE", path, params={"content": content})
+
+    def delete_txt(self, record: TxtRecord) -> None:
+        """Delete one value: by id; when the id is unknown or gone (404), by name with the exact
+        value. Already gone is fine."""
+        if record.id is not None:
+            try:
+                self.delete_record(record.zone_id, record.id)
+                return
+            except NotFoundError:
+                logger.debug("Record id %s is gone; deleting %s by name", record.id, record.name)
+        try:
+            self.delete_txt_value(record.zone_id, record.name, record.content)
+        except NotFoundError:
+            logger.debug("TXT value at %s was already removed", record.name)
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -451,11 +466,13 @@ def _txt_record_from(zone_id: str, item: object) -> TxtRecord | None:
     name, content, record_id = item.get("name"), item.get("content"), item.get("id")
     if not isinstance(name, str) or not isinstance(content, str):
         return None
+    comment = item.get("comment")
     return TxtRecord(
         zone_id=zone_id,
         id=record_id if isinstance(record_id, str) and record_id else None,
         name=normalize_name(name),
         content=_unquote(content),
+        comment=comment if isinstance(comment, str) else None,
     )
 
 

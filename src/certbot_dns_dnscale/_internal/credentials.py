@@ -67,6 +67,15 @@ def check_readable_ini(path: str) -> None:
         ) from None  # the parser's own message quotes the line, which may hold the token
 
 
+def read_credentials_file(path: str) -> Credentials:
+    """The credentials file as the plugin reads it, for tools that run without certbot."""
+    check_readable_ini(path)
+    values = configobj.ConfigObj(path)
+    return parse_credentials(
+        values.get(TOKEN_KEY), values.get(URL_KEY), values.get(TTL_KEY), path=path
+    )
+
+
 def _error_lines(err: configobj.ConfigObjError) -> str:
     nested = getattr(err, "errors", None) or [err]
     numbers = [str(getattr(e, "line_number", "?")) for e in nested]

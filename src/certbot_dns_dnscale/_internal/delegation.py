@@ -13,15 +13,27 @@ class DelegationError(Exception):
     """The CNAME chain loops or is too long to follow."""
 
 
-def follow_cnames(name: str, cname_target: Callable[[str], str | None]) -> list[str]:
+def follow_cnames(
+    name: str,
+    cname_target: Callable[[str], str | None],
+    *,
+    lookup_error: type[Exception] = LookupError,
+) -> list[str]:
     """The chain from ``name`` to its final target: ``[name]`` when it is no CNAME.
 
     ``cname_target`` answers one hop (None: not a CNAME). Loops and chains longer than
-    MAX_CNAME_HOPS are refused rather than followed.
+    MAX_CNAME_HOPS are refused rather than followed. A ``lookup_error`` at the first hop is
+    raised; past it the target is known, and a resolver that cannot say whether it is delegated
+    further most likely does not serve it at all: the chain ends there.
     """
     chain = [normalize_name(name)]
     while True:
-        target = cname_target(chain[-1])
+        try:
+            target = cname_target(chain[-1])
+        except lookup_error:
+            if len(chain) == 1:
+                raise
+            return chain
         if target is None:
             return chain
         target = normalize_name(target)

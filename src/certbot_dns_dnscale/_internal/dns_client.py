@@ -18,6 +18,8 @@ import dns.rcode
 import dns.rdatatype
 import dns.resolver
 
+from certbot_dns_dnscale._internal.caa import Caa
+
 DNS_PORT = 53
 QUERY_TIMEOUT_SECONDS = 2.0
 RESOLVER_LIFETIME_SECONDS = 4.0
@@ -109,6 +111,30 @@ class DnsClient:
             for rdata in rrset
         )
 
+    def answers(self, server: Server, zone: str) -> bool:
+        """Does ``server`` answer for ``zone`` (its SOA) on port 53, over UDP?"""
+        query = dns.message.make_query(zone, dns.rdatatype.SOA)
+        query.flags &= ~dns.flags.RD
+        try:
+            response = dns.query.udp(
+                query, server.address, port=server.port, timeout=QUERY_TIMEOUT_SECONDS
+            )
+        except (dns.exception.DNSException, OSError):
+            return False
+        return response.rcode() == dns.rcode.NOERROR and bool(response.answer)
+
+    def caa(self, name: str) -> list[Caa]:
+        """The CAA records at ``name`` itself (none: an empty list)."""
+        records = []
+        for text in self._resolve(name, "CAA"):
+            flags, tag, value = text.split(" ", 2)
+            records.append(Caa(int(flags), tag.lower(), value.strip('"')))
+        return records
+
+    def ns_hosts(self, zone: str) -> list[str]:
+        """The names in the zone's NS records, as resolvers see them."""
+        return sorted(target.rstrip(".").lower() for target in self._resolve(zone, "NS"))
+
     def servers(self, hosts: list[str]) -> list[Server]:
         """``HOST[:PORT]`` strings as servers; names are resolved to one address each."""
         servers = []
@@ -119,7 +145,7 @@ class DnsClient:
 
     def nameservers(self, zone: str) -> list[Server]:
         """The zone's authoritative servers, from its NS records."""
-        hosts = sorted(target.rstrip(".") for target in self._resolve(zone, "NS"))
+        hosts = self.ns_hosts(zone)
         if not hosts:
             raise DnsLookupError(f"{zone} has no NS records")
         return [Server(host, self.address_of(host)) for host in hosts]

@@ -9,17 +9,15 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from importlib import metadata
 from typing import Any, TypeVar
 
-import certbot
 from acme import challenges
 from certbot import achallenges, errors
 from certbot.display import util as display_util
 from certbot.plugins import dns_common
 
-from certbot_dns_dnscale._internal.client import CreatedRecord, DNScaleClient, TxtRecord
+from certbot_dns_dnscale._internal.about import user_agent
+from certbot_dns_dnscale._internal.client import CreatedRecord, DNScaleClient
 from certbot_dns_dnscale._internal.credentials import (
     Credentials,
     check_readable_ini,
@@ -27,8 +25,9 @@ from certbot_dns_dnscale._internal.credentials import (
 )
 from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, parse_server
-from certbot_dns_dnscale._internal.errors import DNScaleError, NotFoundError
+from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain
+from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.progress import ProgressLine
 from certbot_dns_dnscale._internal.propagation import Expected, Outcome, PropagationWaiter
 from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name, suffixes
@@ -38,14 +37,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_PROPAGATION_SECONDS = 60
 PROPAGATION_CHECK_CHOICES = ("on", "off")
 CONCURRENT_API_CALLS = 4  # small: DNScale's rate limits are not published
-RECORD_COMMENT_PREFIX = "certbot-dns-dnscale ACME challenge"
-
-
-def _plugin_version() -> str:
-    try:
-        return metadata.version("certbot-dns-dnscale")
-    except metadata.PackageNotFoundError:  # pragma: no cover - only when run from a bare tree
-        return "0+unknown"
 
 
 class Authenticator(dns_common.DNSAuthenticator):
@@ -208,7 +199,7 @@ class Authenticator(dns_common.DNSAuthenticator):
                 target,
                 plan.validation,
                 ttl=self._require_credentials().ttl_seconds,
-                comment=_record_comment(),
+                comment=make_mark(),
             )
         except DNScaleError as err:
             raise errors.PluginError(explain(err, context)) from err
@@ -228,7 +219,7 @@ class Authenticator(dns_common.DNSAuthenticator):
         if created is None or created.preexisting:
             return  # certbot calls cleanup for every challenge; only ours are deleted
         try:
-            self._delete(created.record)
+            self._get_client().delete_txt(created.record)
         except Exception as err:  # noqa: BLE001 - a raise here would stop certbot's other cleanups
             logger.warning(
                 "Could not remove the TXT record %s with value %r (zone id %s): %s. "
@@ -264,9 +255,7 @@ class Authenticator(dns_common.DNSAuthenticator):
             self._client = DNScaleClient(
                 credentials.api_token,
                 credentials.base_url,
-                user_agent=(
-                    f"certbot-dns-dnscale/{_plugin_version()} certbot/{certbot.__version__}"
-                ),
+                user_agent=user_agent(),
             )
         return self._client
 
@@ -301,21 +290,10 @@ class Authenticator(dns_common.DNSAuthenticator):
         """``[name]``, or the CNAME chain from it to where the TXT record has to go."""
         if not self._cname_lookups_work:
             return [normalize_name(validation_name)]
-        first = normalize_name(validation_name)
-
-        def cname_target(name: str) -> str | None:
-            try:
-                return self._dns().cname_target(name)
-            except DnsLookupError:
-                if name == first:
-                    raise
-                # Past the first hop the target is known: a resolver that cannot tell whether
-                # it is delegated further most likely does not serve it at all.
-                logger.debug("CNAME lookup of %s failed; taking it as the target", name)
-                return None
-
         try:
-            chain = follow_cnames(validation_name, cname_target)
+            chain = follow_cnames(
+                validation_name, self._dns().cname_target, lookup_error=DnsLookupError
+            )
         except DelegationError as err:
             raise errors.PluginError(f"{err}. Fix the CNAME records of {validation_name}.") from err
         except DnsLookupError as err:
@@ -387,20 +365,6 @@ class Authenticator(dns_common.DNSAuthenticator):
                 seconds, outcome.describe_missing(),
             )  # fmt: skip
 
-    def _delete(self, record: TxtRecord) -> None:
-        """Delete by id; when the id is unknown or gone (404), by name with the exact value."""
-        client = self._get_client()
-        if record.id is not None:
-            try:
-                client.delete_record(record.zone_id, record.id)
-                return
-            except NotFoundError:
-                logger.debug("Record id %s is gone; deleting %s by name", record.id, record.name)
-        try:
-            client.delete_txt_value(record.zone_id, record.name, record.content)
-        except NotFoundError:
-            logger.debug("TXT value at %s was already removed", record.name)
-
     def _context(self, action: str, zone: Zone | None = None, name: str | None = None) -> Context:
         credentials = self._require_credentials()
         return Context(
@@ -449,8 +413,3 @@ def _check_server_option(option: str, value: str) -> None:
 
 def _key(validation_name: str, validation: str) -> tuple[str, str]:
     return normalize_name(validation_name), validation
-
-
-def _record_comment() -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{RECORD_COMMENT_PREFIX}, created {stamp}"

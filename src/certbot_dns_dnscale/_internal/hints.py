@@ -27,10 +27,11 @@ class Context:
 
 def explain(err: DNScaleError, context: Context) -> str:
     """One message: what failed, the likely cause, the fix; then the API's own details."""
-    return f"{_diagnosis(err, context)} [{err}]"
+    return f"{diagnose(err, context)} [{err}]"
 
 
-def _diagnosis(err: DNScaleError, ctx: Context) -> str:
+def diagnose(err: DNScaleError, ctx: Context) -> str:
+    """What failed, the likely cause and the fix, in one or two sentences."""
     where = f" in zone {ctx.zone}" if ctx.zone else ""
     failed = f"Could not {ctx.action}{where}"
     if isinstance(err, TransportError):

@@ -68,7 +68,9 @@ class DnsAnswerer:
         for _ in range(MAX_CNAME_CHAIN):
             zone = self.store.zone_for(name.to_text())
             if zone is None:
-                if name == qname:
+                # Above the zones (com, org, ...) the names exist, empty: as a resolver sees
+                # them. Anything else is not ours to answer.
+                if name == qname and not self.store.is_above_a_zone(name.to_text()):
                     response.set_rcode(dns.rcode.REFUSED)
                 return
             response.flags |= dns.flags.AA

@@ -121,6 +121,12 @@ class ZoneStore:
                     return zone
         return None
 
+    def is_above_a_zone(self, name: str) -> bool:
+        """``com`` for ``example.com``: a parent of some zone, outside every zone."""
+        suffix = "." + canonical(name)
+        with self._lock:
+            return any(zone_name.endswith(suffix) for zone_name in self._by_name)
+
     # -- API view (changes are immediate) ---------------------------------------------------
 
     def records(self, zone_id: str) -> list[Record]:

@@ -1,0 +1,167 @@
+"""Is a name ready for DNS-01 through DNScale? The known pitfalls, checked one by one, before a
+renewal fails at 3 a.m.: each finding says what it saw and, when it is a problem, the fix."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from certbot_dns_dnscale._internal.caa import verdict
+from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
+from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, Server
+from certbot_dns_dnscale._internal.errors import DNScaleError
+from certbot_dns_dnscale._internal.hints import Context, diagnose
+from certbot_dns_dnscale._internal.marks import make_mark
+from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name, suffixes
+
+DNSCALE_NAMESERVERS = frozenset({"ns1.dnscale.eu", "ns2.dnscale.eu"})
+WRITE_TEST_PREFIX = "certbot-dns-dnscale-check-"
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    ok: bool
+    detail: str
+    fix: str | None = None
+
+
+@dataclass
+class NameReport:
+    name: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return all(finding.ok for finding in self.findings)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    credentials_path: str
+    ttl_seconds: int
+    ca: str = "letsencrypt.org"
+    write_test: bool = True
+    nameservers: list[Server] | None = None
+
+
+class SetupChecker:
+    def __init__(self, client: DNScaleClient, dns: DnsClient, options: CheckOptions) -> None:
+        self._client = client
+        self._dns = dns
+        self._options = options
+        self._zones: list[Zone] | None = None
+
+    def check(self, name: str) -> NameReport:
+        base = name.removeprefix("*.")
+        report = NameReport(name)
+        chain = self._chain("_acme-challenge." + base, report)
+        zone = self._zone(chain, report) if chain else None
+        if zone is not None:
+            if self._options.write_test:
+                report.findings.append(self._write_test(zone, chain[-1]))
+            report.findings.append(self._delegation(zone))
+            report.findings.append(self._port_53(zone))
+        report.findings.append(self._caa(base, wildcard=name.startswith("*.")))
+        return report
+
+    def _chain(self, validation_name: str, report: NameReport) -> list[str]:
+        try:
+            chain = follow_cnames(
+                validation_name, self._dns.cname_target, lookup_error=DnsLookupError
+            )
+        except DelegationError as err:
+            report.findings.append(
+                Finding("challenge", False, str(err), f"fix the CNAME records of {validation_name}")
+            )
+            return []
+        except DnsLookupError as err:
+            fix = "check the resolver (--resolver); the zone is checked for the name itself"
+            report.findings.append(Finding("challenge", False, str(err), fix))
+            return [normalize_name(validation_name)]
+        detail = f"{describe(chain)} (CNAME)" if len(chain) > 1 else f"{chain[0]} (no CNAME)"
+        report.findings.append(Finding("challenge", True, detail))
+        return chain
+
+    def _zone(self, chain: list[str], report: NameReport) -> Zone | None:
+        if self._zones is None:
+            self._zones = self._client.list_zones()
+        zone = find_zone(chain[-1], self._zones)
+        if zone is None:
+            report.findings.append(
+                Finding(
+                    "zone",
+                    False,
+                    f"no DNScale zone holds {chain[-1]} (tried {', '.join(suffixes(chain[-1]))} "
+                    f"among {len(self._zones)} zone(s) the token can see)",
+                    "add the zone to DNScale or give the token access to it"
+                    + (", or point the CNAME into a DNScale zone" if len(chain) > 1 else ""),
+                )
+            )
+            return None
+        report.findings.append(Finding("zone", True, zone.name))
+        return zone
+
+    def _write_test(self, zone: Zone, target: str) -> Finding:
+        value = WRITE_TEST_PREFIX + uuid.uuid4().hex
+        try:
+            created = self._client.create_txt_record(
+                zone.id, target, value, ttl=self._options.ttl_seconds, comment=make_mark()
+            )
+            self._client.delete_txt(created.record)
+        except DNScaleError as err:
+            context = Context(
+                f"write a test TXT record at {target}",
+                self._options.credentials_path,
+                self._client.base_url,
+                zone.name,
+                target,
+            )
+            return Finding("write test", False, str(err), diagnose(err, context))
+        return Finding("write test", True, f"created and deleted a TXT record at {target}")
+
+    def _delegation(self, zone: Zone) -> Finding:
+        try:
+            hosts = self._dns.ns_hosts(zone.name)
+        except DnsLookupError as err:
+            return Finding("NS", False, str(err), "check the resolver, or that the domain exists")
+        expected = ", ".join(sorted(DNSCALE_NAMESERVERS))
+        others = [host for host in hosts if host not in DNSCALE_NAMESERVERS]
+        if not hosts or others:
+            where = ", ".join(hosts) or "nothing"
+            return Finding(
+                "NS",
+                False,
+                f"{zone.name} is delegated to {where}, not only to DNScale",
+                f"set the NS records of {zone.name} at your registrar to {expected}",
+            )
+        return Finding("NS", True, f"{zone.name} is delegated to {', '.join(hosts)}")
+
+    def _port_53(self, zone: Zone) -> Finding:
+        try:
+            servers = self._options.nameservers or self._dns.nameservers(zone.name)
+        except DnsLookupError as err:
+            return Finding("port 53", False, str(err), "check the resolver (--resolver)")
+        silent = [str(server) for server in servers if not self._dns.answers(server, zone.name)]
+        if silent:
+            return Finding(
+                "port 53",
+                False,
+                f"no answer for {zone.name} from {', '.join(silent)}",
+                "allow outbound DNS (UDP and TCP port 53) to them, or name reachable ones "
+                "with --nameservers",
+            )
+        return Finding("port 53", True, f"{', '.join(map(str, servers))} answer for {zone.name}")
+
+    def _caa(self, name: str, *, wildcard: bool) -> Finding:
+        try:
+            caa = verdict(name, self._options.ca, self._dns.caa, wildcard=wildcard)
+        except DnsLookupError as err:
+            return Finding(
+                "CAA",
+                False,
+                str(err),
+                "CAs refuse to issue when CAA lookups fail: fix the DNS servers of the name",
+            )
+        return Finding("CAA", caa.allowed, caa.detail, caa.fix)
