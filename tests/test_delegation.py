@@ -52,27 +52,27 @@ def test_a_chain_of_exactly_the_limit_is_followed() -> None:
     assert chain[-1] == f"n{MAX_CNAME_HOPS}.example.com"
 
 
-class Unanswered(Exception):
+class UnansweredError(Exception):
     pass
 
 
 def flaky(cnames: dict[str, str], failing: set[str]):  # type: ignore[no-untyped-def]
     def lookup(name: str) -> str | None:
         if name in failing:
-            raise Unanswered(name)
+            raise UnansweredError(name)
         return cnames.get(name)
 
     return lookup
 
 
 def test_a_failed_lookup_of_the_name_itself_is_raised() -> None:
-    with pytest.raises(Unanswered):
-        follow_cnames("a.example.com", flaky({}, {"a.example.com"}), lookup_error=Unanswered)
+    with pytest.raises(UnansweredError):
+        follow_cnames("a.example.com", flaky({}, {"a.example.com"}), lookup_error=UnansweredError)
 
 
 def test_a_failed_lookup_past_the_first_hop_ends_the_chain_there() -> None:
     lookup = flaky({"a.example.com": "b.elsewhere.test"}, {"b.elsewhere.test"})
-    assert follow_cnames("a.example.com", lookup, lookup_error=Unanswered) == [
+    assert follow_cnames("a.example.com", lookup, lookup_error=UnansweredError) == [
         "a.example.com",
         "b.elsewhere.test",
     ]
