@@ -21,6 +21,7 @@ from certbot_dns_dnscale._internal.errors import (
     TransportError,
 )
 from certbot_dns_dnscale._internal.zones import Zone
+from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from tests.conftest import (
     API,
     TOKEN,
@@ -97,47 +98,88 @@ def test_zone_list_asks_for_pages_of_100_from_offset_0(
     assert requests_mock.request_history[0].qs == {"offset": ["0"], "limit": ["100"]}
 
 
+class ZoneServer:
+    """The zone list served by offset and limit as the API does: the page size capped at
+    ``cap``, with the pagination fields named in ``fields``."""
+
+    def __init__(
+        self, count: int, *, cap: int = 100, fields: tuple[str, ...] = ("total", "has_more")
+    ):
+        self.zones = [zone(f"z{i}", f"z{i}.com") for i in range(count)]
+        self.cap, self.fields = cap, fields
+
+    def __call__(self, request: requests.PreparedRequest, context: object) -> dict[str, object]:
+        query = request.qs  # type: ignore[attr-defined]
+        offset, limit = int(query["offset"][0]), min(int(query["limit"][0]), self.cap)
+        page = self.zones[offset : offset + limit]
+        pagination = {
+            "total": len(self.zones),
+            "has_more": offset + len(page) < len(self.zones),
+            "count": len(page),
+        }
+        wanted = {k: v for k, v in pagination.items() if k in self.fields or k == "count"}
+        return envelope({"zones": page, "pagination": wanted})
+
+
+def offsets_asked(mock: rm.Mocker) -> list[int]:
+    return sorted(int(r.qs["offset"][0]) for r in mock.request_history)
+
+
 def test_zone_list_follows_has_more_across_pages(
     client: DNScaleClient, requests_mock: rm.Mocker
 ) -> None:
-    first = [zone(f"a{i}", f"a{i}.com") for i in range(100)]
-    requests_mock.get(
-        ZONES_URL,
-        [
-            {"json": zones_page(first, total=101, has_more=True)},
-            {"json": zones_page([zone("b", "b.com")], offset=100, total=101)},
-        ],
-    )
-    zones = client.list_zones()
-    assert len(zones) == 101
-    assert [r.qs["offset"] for r in requests_mock.request_history] == [["0"], ["100"]]
+    requests_mock.get(ZONES_URL, json=ZoneServer(101, fields=("has_more",)))
+    assert len(client.list_zones()) == 101
+    assert offsets_asked(requests_mock) == [0, 100]
 
 
 def test_zone_list_follows_total_when_has_more_is_absent(
     client: DNScaleClient, requests_mock: rm.Mocker
 ) -> None:
-    pages = []
-    for offset in (0, 100, 200):
-        page = zones_page([zone(f"z{offset + i}", f"z{offset + i}.com") for i in range(100)])
-        page["data"]["pagination"] = {"total": 250}
-        pages.append({"json": page})
-    pages[-1]["json"]["data"]["zones"] = pages[-1]["json"]["data"]["zones"][:50]
-    requests_mock.get(ZONES_URL, pages)
-    assert len(client.list_zones()) == 250
-    assert requests_mock.call_count == 3
+    requests_mock.get(ZONES_URL, json=ZoneServer(250, fields=("total",)))
+    assert [z.id for z in client.list_zones()] == [f"z{i}" for i in range(250)]
+    assert offsets_asked(requests_mock) == [0, 100, 200]
 
 
 def test_zone_list_advances_by_items_returned_when_the_server_caps_the_page(
     client: DNScaleClient, requests_mock: rm.Mocker
 ) -> None:
-    def page(start: int, count: int, has_more: bool) -> dict[str, object]:
-        zones = [zone(f"z{start + i}", f"z{start + i}.com") for i in range(count)]
-        return {"json": zones_page(zones, offset=start, total=120, has_more=has_more)}
+    requests_mock.get(ZONES_URL, json=ZoneServer(120, cap=50))
+    assert [z.id for z in client.list_zones()] == [f"z{i}" for i in range(120)]
+    assert offsets_asked(requests_mock) == [0, 50, 100]
 
-    requests_mock.get(ZONES_URL, [page(0, 50, True), page(50, 50, True), page(100, 20, False)])
-    zones = client.list_zones()
-    assert len({z.id for z in zones}) == 120
-    assert [r.qs["offset"] for r in requests_mock.request_history] == [["0"], ["50"], ["100"]]
+
+def test_a_thousand_zones_take_ten_pages_in_order(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, json=ZoneServer(1000))
+    assert [z.id for z in client.list_zones()] == [f"z{i}" for i in range(1000)]
+    assert offsets_asked(requests_mock) == list(range(0, 1000, 100))
+
+
+def test_once_the_total_is_known_pages_are_fetched_several_at_once() -> None:
+    # requests-mock answers one request at a time: this needs a real server.
+    with Sandbox(SandboxSettings(extra_zones=996, api_latency_ms=20)) as sandbox:
+        client = DNScaleClient(sandbox.settings.token, sandbox.api_url + "/v1", user_agent="t")
+        assert len(client.list_zones()) == 1000
+        assert sandbox.api.max_in_flight == client_module.PAGE_WORKERS
+        assert len(sandbox.calls) == 10
+
+
+def test_a_short_page_in_the_middle_is_continued_from_where_it_really_ends(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    server = ZoneServer(250)
+
+    def shrinking(request: requests.PreparedRequest, context: object) -> dict[str, object]:
+        answer = server(request, context)
+        if request.qs["offset"] == ["100"]:  # type: ignore[attr-defined]
+            answer["data"]["zones"] = answer["data"]["zones"][:60]  # type: ignore[index]
+        return answer
+
+    requests_mock.get(ZONES_URL, json=shrinking)
+    assert [z.id for z in client.list_zones()] == [f"z{i}" for i in range(250)]
+    assert offsets_asked(requests_mock) == [0, 100, 160, 200]
 
 
 def test_zone_list_without_pagination_stops_on_an_empty_page(

@@ -12,7 +12,8 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +40,7 @@ CONNECTION_POOL_SIZE = 10
 ZONES_PAGE_SIZE = 100
 RECORDS_PAGE_SIZE = 1000
 MAX_PAGES = 1000
+PAGE_WORKERS = 4  # pages fetched at once once the total is known
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 BODY_SNIPPET_CHARS = 200
 
@@ -216,26 +218,51 @@ class DNScaleClient:
 
     def _paginate(
         self, path: str, key: str, page_size: int, *, deadline: float | None = None
-    ) -> Iterator[JSONObject]:
-        """Yield the items of every page, advancing by what each page really held.
+    ) -> list[JSONObject]:
+        """The items of every page, advancing by what each page really held.
 
         Servers may cap the page size below what we ask, and send ``has_more``, ``total``, both
         or neither: an explicit ``has_more: false``, reaching ``total``, or an empty page ends it.
+        Once the first page tells the total and the server's page size, the next pages are
+        fetched a few at a time; a short page in the middle (the list changed meanwhile) makes
+        the rest of that batch be fetched again from where it really ends.
         """
-        offset = 0
+        items: list[JSONObject] = []
+        offset, step, total = 0, 0, None
         for _ in range(MAX_PAGES):
+            batch: list[int] = (
+                list(range(offset, total, step))[:PAGE_WORKERS] if step and total else []
+            )
+            for page, pagination in self._pages(path, key, batch or [offset], page_size, deadline):
+                if not page:
+                    return items
+                items.extend(page)
+                offset += len(page)
+                step = step or len(page)
+                total = _total(pagination)
+                if _is_last_page(pagination, offset):
+                    return items
+                if len(page) < step:
+                    break
+        raise MalformedResponseError(f"GET {path}: still more pages after {MAX_PAGES}")
+
+    def _pages(
+        self, path: str, key: str, offsets: list[int], page_size: int, deadline: float | None
+    ) -> list[tuple[list[JSONObject], object]]:
+        """The pages at ``offsets``, in that order; several at once when there are several."""
+
+        def page(offset: int) -> tuple[list[JSONObject], object]:
             params = {"offset": offset, "limit": page_size}
             data = self._request("GET", path, params=params, deadline=deadline)
             items = data.get(key)
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
                 raise MalformedResponseError(f"GET {path}: no list of {key} in the answer")
-            if not items:
-                return
-            yield from items
-            offset += len(items)
-            if _is_last_page(data.get("pagination"), offset):
-                return
-        raise MalformedResponseError(f"GET {path}: still more pages after {MAX_PAGES}")
+            return items, data.get("pagination")
+
+        if len(offsets) == 1:
+            return [page(offsets[0])]
+        with ThreadPoolExecutor(max_workers=len(offsets)) as pool:
+            return list(pool.map(page, offsets))
 
     def _request(
         self,
@@ -342,6 +369,11 @@ class DNScaleClient:
         if self._clock() + delay >= deadline:
             return None
         return delay
+
+
+def _total(pagination: object) -> int | None:
+    total = pagination.get("total") if isinstance(pagination, dict) else None
+    return total if isinstance(total, int) and not isinstance(total, bool) else None
 
 
 def _is_last_page(pagination: object, offset: int) -> bool:

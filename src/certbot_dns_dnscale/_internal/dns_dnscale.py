@@ -121,11 +121,12 @@ class Authenticator(dns_common.DNSAuthenticator):
         for server in self._nameserver_option():
             _check_server_option("nameservers", server)
         if self.conf("resolver"):
-            _check_server_option("resolver", self.conf("resolver"))
             try:
                 DnsClient(self.conf("resolver"))
             except ValueError as err:
-                raise errors.PluginError(f"--dns-dnscale-resolver: {err}.") from err
+                raise errors.PluginError(
+                    f"--dns-dnscale-resolver: {err}; use IP or IP:PORT (IPv6: [ADDRESS]:PORT)."
+                ) from err
 
     def auth_hint(self, failed_achalls: list[achallenges.AnnotatedChallenge]) -> str:
         return (

@@ -14,13 +14,14 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from certbot_dns_dnscale.sandbox.lifecycle import Lifecycle
 
 STARTUP_TIMEOUT_SECONDS = 20.0
 PEBBLE_ENV = {
@@ -40,7 +41,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class Pebble:
+class Pebble(Lifecycle):
     """One Pebble process with its own TLS listener certificate, asking ``dns_server`` for DNS."""
 
     def __init__(self, workdir: Path, dns_server: str) -> None:
@@ -85,17 +86,6 @@ class Pebble:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
-
-    def __enter__(self) -> Pebble:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _write_config(self) -> Path:
         cert, key = _listener_certificate(self.workdir, self.ca_bundle)

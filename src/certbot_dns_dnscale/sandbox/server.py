@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from types import TracebackType
 
 from certbot_dns_dnscale.sandbox.api import (
     ALL_SCOPES,
@@ -16,6 +15,7 @@ from certbot_dns_dnscale.sandbox.api import (
 )
 from certbot_dns_dnscale.sandbox.dns_server import DnsAnswerer, DnsServer
 from certbot_dns_dnscale.sandbox.faults import FAULT_KINDS, FaultPlan
+from certbot_dns_dnscale.sandbox.lifecycle import Lifecycle
 from certbot_dns_dnscale.sandbox.store import Record, ZoneStore, canonical
 
 DEFAULT_ZONES = ("example.com", "sub.example.com", "example.org", "example.net")
@@ -46,7 +46,7 @@ class SandboxSettings:
     extra_tokens: dict[str, Grant] = field(default_factory=dict)
 
 
-class Sandbox:
+class Sandbox(Lifecycle):
     """A local DNScale: ``with Sandbox() as sandbox: ...`` or ``start()`` / ``stop()``."""
 
     def __init__(self, settings: SandboxSettings | None = None) -> None:
@@ -114,17 +114,6 @@ class Sandbox:
         self._http.shutdown()
         self._http.server_close()
         self._dns_server.stop()
-
-    def __enter__(self) -> Sandbox:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def credentials_ini(self, token: str | None = None, **extra: str) -> str:
         """The text of a credentials file pointing the plugin at this sandbox."""
