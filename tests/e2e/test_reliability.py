@@ -119,3 +119,24 @@ def test_signal_while_waiting_for_dns_removes_the_records(
     assert process.returncode != 0
     assert [c.status for c in world.sandbox.calls if c.method == "DELETE"] == [204, 204]
     assert world.sandbox.acme_challenge_records() == []
+
+
+def test_signal_while_records_are_being_created_still_removes_them(
+    make_world: Callable[..., World],
+) -> None:
+    world = make_world(api_latency_ms=2000)
+    process = world.certbot.start(
+        "certonly",
+        *world.certbot.certonly_args(["example.com", "*.example.com"], *world.plugin_args()),
+    )
+    try:
+        wait_for(lambda: any(c.route == "/zones" for c in world.sandbox.calls))
+        time.sleep(0.5)  # both creates are on their way, their answers 2 s off
+        assert world.sandbox.api.in_flight == 2
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert creates(world) == [201, 201]
+    assert world.sandbox.acme_challenge_records() == []

@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from certbot.display import util as display_util
 from certbot.plugins import dns_common
 
 from certbot_dns_dnscale._internal.about import user_agent
-from certbot_dns_dnscale._internal.client import CreatedRecord, DNScaleClient
+from certbot_dns_dnscale._internal.client import CreatedRecord, DNScaleClient, RetryPolicy
 from certbot_dns_dnscale._internal.credentials import (
     Credentials,
     check_readable_ini,
@@ -56,6 +57,7 @@ class Authenticator(dns_common.DNSAuthenticator):
         self._dns_client: DnsClient | None = None
         self._cname_lookups_work = True
         self._lock = threading.Lock()  # perform and cleanup work from a small thread pool
+        self._in_flight: list[futures.Future[Any]] = []
 
     @classmethod
     def add_parser_arguments(
@@ -153,21 +155,28 @@ class Authenticator(dns_common.DNSAuthenticator):
              achall.validation(achall.account_key))
             for achall in achalls
         ]  # fmt: skip
-        plans = _map_concurrently(lambda w: self._plan(*w), wanted)
-        _map_concurrently(self._create, plans)
+        plans = self._map_concurrently(lambda w: self._plan(*w), wanted)
+        self._map_concurrently(self._create, plans)
         self._wait_for_propagation()
         return [achall.response(achall.account_key) for achall in achalls]
 
     def cleanup(self, achalls: list[achallenges.AnnotatedChallenge]) -> None:
-        """Delete, concurrently, exactly the records this run created; never raises."""
+        """Delete, concurrently, exactly the records this run created; never raises.
+
+        After an interruption (SIGTERM, Ctrl-C) creates may still be on their way: they are
+        waited for first, so that a record stored a moment later is not left behind.
+        """
         if not self._attempt_cleanup:
             return
+        with self._lock:
+            in_flight = list(self._in_flight)
+        futures.wait(in_flight, timeout=RetryPolicy().budget_seconds)
         keys = [
             (achall.validation_domain_name(achall.identifier.value),
              achall.validation(achall.account_key))
             for achall in achalls
         ]  # fmt: skip
-        _map_concurrently(lambda k: self._cleanup("", *k), keys)
+        self._map_concurrently(lambda k: self._cleanup("", *k), keys)
 
     # -- certbot's hooks -----------------------------------------------------------------------
 
@@ -183,6 +192,21 @@ class Authenticator(dns_common.DNSAuthenticator):
             self._check_credentials,
         )  # fmt: skip
         self._credentials = self._validate_credentials(config)
+
+    def _map_concurrently(
+        self, function: Callable[[Item], Result], items: list[Item]
+    ) -> list[Result]:
+        """``function`` over ``items`` on a small pool; all run to the end, then the first error
+        (in item order) is raised, so that nothing is left half-done and unrecorded."""
+        with ThreadPoolExecutor(max_workers=CONCURRENT_API_CALLS) as pool:
+            submitted = [pool.submit(function, item) for item in items]
+            with self._lock:
+                self._in_flight.extend(submitted)
+        for future in submitted:
+            error = future.exception()
+            if error is not None:
+                raise error
+        return [future.result() for future in submitted]
 
     def _perform(self, domain: str, validation_name: str, validation: str) -> None:
         self._create(self._plan(validation_name, validation))
@@ -389,18 +413,6 @@ class _Plan:
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-
-
-def _map_concurrently(function: Callable[[Item], Result], items: list[Item]) -> list[Result]:
-    """``function`` over ``items`` on a small pool; all run to the end, then the first error
-    (in item order) is raised, so that nothing is left half-done and unrecorded."""
-    with ThreadPoolExecutor(max_workers=CONCURRENT_API_CALLS) as pool:
-        futures = [pool.submit(function, item) for item in items]
-    for future in futures:
-        error = future.exception()
-        if error is not None:
-            raise error
-    return [future.result() for future in futures]
 
 
 def _check_server_option(option: str, value: str) -> None:
