@@ -7,7 +7,7 @@ from pathlib import Path
 
 import configobj
 
-from certbot_dns_dnscale._internal.credentials import parse_credentials
+from certbot_dns_dnscale._internal.credentials import read_credentials_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,15 +29,9 @@ def test_readme_main_command_runs_the_sandbox_demo() -> None:
 
 
 def test_example_credentials_file_is_valid_for_the_plugin() -> None:
-    path = ROOT / "examples" / "dnscale.ini"
-    values = configobj.ConfigObj(str(path))
-    credentials = parse_credentials(
-        values.get("dns_dnscale_api_token"),
-        values.get("dns_dnscale_api_url"),
-        values.get("dns_dnscale_ttl"),
-        path=str(path),
-    )
+    credentials = read_credentials_file(str(ROOT / "examples" / "dnscale.ini"))
     assert credentials.base_url == "https://api.dnscale.eu/v1"
+    assert credentials.ttl_seconds == 300
 
 
 def test_example_renewal_conf_uses_the_plugin_and_no_webroot_keys() -> None:

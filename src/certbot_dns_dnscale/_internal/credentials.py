@@ -29,8 +29,8 @@ class Credentials:
     ttl_seconds: int
 
 
-def check_readable_ini(path: str) -> None:
-    """Fail with a clear message if the file cannot be read or parsed.
+def check_readable_ini(path: str) -> configobj.ConfigObj:
+    """The parsed file; a clear message if it cannot be read or parsed.
 
     certbot's own parser quotes the offending line in its error and debug log; that line may
     hold the token, so we parse first and report only line numbers.
@@ -59,7 +59,7 @@ def check_readable_ini(path: str) -> None:
             "It must be a UTF-8 text INI file."
         ) from err
     try:
-        configobj.ConfigObj(lines)
+        return configobj.ConfigObj(lines)
     except configobj.ConfigObjError as err:
         raise errors.PluginError(
             f"Credentials file {path} is not a valid INI file (problem at line "
@@ -69,8 +69,7 @@ def check_readable_ini(path: str) -> None:
 
 def read_credentials_file(path: str) -> Credentials:
     """The credentials file as the plugin reads it, for tools that run without certbot."""
-    check_readable_ini(path)
-    values = configobj.ConfigObj(path)
+    values = check_readable_ini(path)
     return parse_credentials(
         values.get(TOKEN_KEY), values.get(URL_KEY), values.get(TTL_KEY), path=path
     )

@@ -150,12 +150,7 @@ class Authenticator(dns_common.DNSAuthenticator):
         self._setup_credentials()
         self._attempt_cleanup = True
         self._list_zones()
-        wanted = [
-            (achall.validation_domain_name(achall.identifier.value),
-             achall.validation(achall.account_key))
-            for achall in achalls
-        ]  # fmt: skip
-        plans = self._map_concurrently(lambda w: self._plan(*w), wanted)
+        plans = self._map_concurrently(lambda w: self._plan(*w), _challenge_values(achalls))
         self._map_concurrently(self._create, plans)
         self._wait_for_propagation()
         return [achall.response(achall.account_key) for achall in achalls]
@@ -171,12 +166,7 @@ class Authenticator(dns_common.DNSAuthenticator):
         with self._lock:
             in_flight = list(self._in_flight)
         futures.wait(in_flight, timeout=RetryPolicy().budget_seconds)
-        keys = [
-            (achall.validation_domain_name(achall.identifier.value),
-             achall.validation(achall.account_key))
-            for achall in achalls
-        ]  # fmt: skip
-        self._map_concurrently(lambda k: self._cleanup("", *k), keys)
+        self._map_concurrently(lambda k: self._cleanup("", *k), _challenge_values(achalls))
 
     # -- certbot's hooks -----------------------------------------------------------------------
 
@@ -413,6 +403,15 @@ class _Plan:
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+
+def _challenge_values(achalls: list[achallenges.AnnotatedChallenge]) -> list[tuple[str, str]]:
+    """(validation name, TXT value) of each challenge."""
+    return [
+        (achall.validation_domain_name(achall.identifier.value),
+         achall.validation(achall.account_key))
+        for achall in achalls
+    ]  # fmt: skip
 
 
 def _check_server_option(option: str, value: str) -> None:
