@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -149,3 +150,10 @@ def make_authenticator(local_dns: str) -> MakeAuthenticator:
         return authenticator(credentials, **{"resolver": local_dns, **options})
 
     return make
+
+
+def closed_udp_port() -> int:
+    """A loopback UDP port nothing listens on: a DNS server that never answers."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as unused:
+        unused.bind(("127.0.0.1", 0))
+        return int(unused.getsockname()[1])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import logging
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from certbot import errors
 
 from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
-from tests.conftest import achall, authenticator, value_of
+from tests.conftest import achall, authenticator, closed_udp_port, value_of
 
 DELEGATED = "example.com.acme.example.net"
 
@@ -41,12 +40,6 @@ def make(sandbox: Sandbox, tmp_path: Path, display: io.StringIO) -> Callable[...
         return authenticator(credentials, **{**defaults, **options})
 
     return build
-
-
-def closed_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as unused:
-        unused.bind(("127.0.0.1", 0))
-        return int(unused.getsockname()[1])
 
 
 def test_wait_ends_when_the_nameservers_serve_the_records(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,6 +13,7 @@ from certbot_dns_dnscale._internal.cli import main
 from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.sweep import parse_age
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
+from tests.conftest import closed_udp_port
 
 ZONES = ("example.com", "example.org", "example.net", "acme.example.net")
 
@@ -49,12 +49,6 @@ def run_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
 
 def findings(report: dict) -> dict[str, dict]:  # type: ignore[type-arg]
     return {finding["check"]: finding for finding in report["findings"]}
-
-
-def closed_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as unused:
-        unused.bind(("127.0.0.1", 0))
-        return int(unused.getsockname()[1])
 
 
 # -- check -----------------------------------------------------------------------------------

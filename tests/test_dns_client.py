@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +13,7 @@ from certbot_dns_dnscale._internal.dns_client import (
     parse_server,
 )
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
+from tests.conftest import closed_udp_port
 
 NAME = "_acme-challenge.example.com"
 
@@ -65,11 +65,8 @@ def test_a_refusal_is_a_lookup_error(client: DnsClient, server: Server) -> None:
 
 
 def test_a_server_that_is_not_there_is_a_lookup_error(client: DnsClient) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as unused:
-        unused.bind(("127.0.0.1", 0))
-        port = unused.getsockname()[1]
     with pytest.raises(DnsLookupError):
-        client.txt_at(Server("gone", "127.0.0.1", port), NAME)
+        client.txt_at(Server("gone", "127.0.0.1", closed_udp_port()), NAME)
 
 
 def test_zone_nameservers_come_from_its_ns_records_with_ipv4_first(client: DnsClient) -> None:

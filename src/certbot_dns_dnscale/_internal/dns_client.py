@@ -90,7 +90,30 @@ class DnsClient:
     def txt_at(self, server: Server, name: str) -> frozenset[str]:
         """The TXT values ``server`` itself serves at ``name`` (empty for NXDOMAIN/NODATA)."""
         qname = dns.name.from_text(name)
-        query = dns.message.make_query(qname, dns.rdatatype.TXT)
+        response = self._ask(server, qname, dns.rdatatype.TXT)
+        if response.rcode() not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+            raise DnsLookupError(f"{server}: {dns.rcode.to_text(response.rcode())}")
+        return frozenset(
+            b"".join(rdata.strings).decode(errors="replace")
+            for rrset in response.answer
+            if rrset.name == qname and rrset.rdtype == dns.rdatatype.TXT
+            for rdata in rrset
+        )
+
+    def answers(self, server: Server, zone: str) -> bool:
+        """Does ``server`` answer for ``zone`` (its SOA) on port 53?"""
+        try:
+            response = self._ask(server, dns.name.from_text(zone), dns.rdatatype.SOA)
+        except DnsLookupError:
+            return False
+        return response.rcode() == dns.rcode.NOERROR and bool(response.answer)
+
+    @staticmethod
+    def _ask(
+        server: Server, qname: dns.name.Name, rdtype: dns.rdatatype.RdataType
+    ) -> dns.message.Message:
+        """One question to ``server`` itself: recursion off, UDP, TCP when truncated."""
+        query = dns.message.make_query(qname, rdtype)
         query.flags &= ~dns.flags.RD
         try:
             response = dns.query.udp(
@@ -102,26 +125,7 @@ class DnsClient:
                 )
         except (dns.exception.DNSException, OSError) as err:
             raise DnsLookupError(f"{server}: {type(err).__name__}") from err
-        if response.rcode() not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
-            raise DnsLookupError(f"{server}: {dns.rcode.to_text(response.rcode())}")
-        return frozenset(
-            b"".join(rdata.strings).decode(errors="replace")
-            for rrset in response.answer
-            if rrset.name == qname and rrset.rdtype == dns.rdatatype.TXT
-            for rdata in rrset
-        )
-
-    def answers(self, server: Server, zone: str) -> bool:
-        """Does ``server`` answer for ``zone`` (its SOA) on port 53, over UDP?"""
-        query = dns.message.make_query(zone, dns.rdatatype.SOA)
-        query.flags &= ~dns.flags.RD
-        try:
-            response = dns.query.udp(
-                query, server.address, port=server.port, timeout=QUERY_TIMEOUT_SECONDS
-            )
-        except (dns.exception.DNSException, OSError):
-            return False
-        return response.rcode() == dns.rcode.NOERROR and bool(response.answer)
+        return response
 
     def caa(self, name: str) -> list[Caa]:
         """The CAA records at ``name`` itself (none: an empty list)."""
