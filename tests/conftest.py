@@ -114,10 +114,11 @@ def display() -> Iterator[io.StringIO]:
 
 def achall(domain: str, token: bytes = b"a" * 32) -> achallenges.KeyAuthorizationAnnotatedChallenge:
     challb = acme_util.chall_to_challb(challenges.DNS01(token=token), messages.STATUS_PENDING)
+    annotated = achallenges.KeyAuthorizationAnnotatedChallenge
+    if "identifier" not in annotated.__slots__:  # certbot < 5.3 knows only ``domain``
+        return annotated(challb=challb, domain=domain, account_key=dns_test_common.KEY)
     identifier = messages.Identifier(typ=messages.IDENTIFIER_FQDN, value=domain)
-    return achallenges.KeyAuthorizationAnnotatedChallenge(
-        challb=challb, identifier=identifier, account_key=dns_test_common.KEY
-    )
+    return annotated(challb=challb, identifier=identifier, account_key=dns_test_common.KEY)
 
 
 def value_of(challenge: achallenges.KeyAuthorizationAnnotatedChallenge) -> str:

@@ -490,3 +490,24 @@ def test_the_plugin_does_not_load_the_sandbox() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_challenges_of_certbots_before_5_3_are_read_by_their_domain(
+    auth: Authenticator, api: rm.Mocker
+) -> None:
+    """certbot 2.x-5.2 (Debian 12's, Ubuntu 24.04's) give ``achall.domain``, no ``identifier``."""
+
+    class OldStyleChallenge:
+        def __init__(self, modern: object) -> None:
+            self._modern = modern
+            self.domain = "www.example.org"
+            self.account_key = dns_test_common.KEY
+
+        def __getattr__(self, name: str) -> object:
+            if name == "identifier":
+                raise AttributeError(name)  # as certbot 2.x: proxied to the challenge, missing
+            return getattr(self._modern, name)
+
+    challenge = achall("www.example.org")
+    auth.perform([OldStyleChallenge(challenge)])  # type: ignore[list-item]
+    assert api.request_history[-1].json()["name"] == "_acme-challenge.www.example.org."

@@ -408,10 +408,19 @@ Result = TypeVar("Result")
 def _challenge_values(achalls: list[achallenges.AnnotatedChallenge]) -> list[tuple[str, str]]:
     """(validation name, TXT value) of each challenge."""
     return [
-        (achall.validation_domain_name(achall.identifier.value),
+        (achall.validation_domain_name(_identifier_value(achall)),
          achall.validation(achall.account_key))
         for achall in achalls
     ]  # fmt: skip
+
+
+def _identifier_value(achall: achallenges.AnnotatedChallenge) -> str:
+    """The name a challenge is for: certbot 5.3 added ``achall.identifier``; the certbots before
+    it (Debian 12's 2.1.0, Ubuntu 24.04's 2.9.0) have only ``achall.domain``."""
+    identifier = getattr(achall, "identifier", None)
+    if identifier is not None:
+        return str(identifier.value)
+    return str(achall.domain)
 
 
 def _check_server_option(option: str, value: str) -> None:
