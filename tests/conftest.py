@@ -16,6 +16,7 @@ from certbot._internal.display import obj as display_obj
 from certbot.plugins import dns_test_common
 from certbot.tests import acme_util
 
+from certbot_dns_dnscale._internal import zone_cache
 from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
 from certbot_dns_dnscale.sandbox import Sandbox
 
@@ -95,6 +96,14 @@ def write_credentials(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_zone_lists() -> Iterator[None]:
+    """Each test starts as a new certbot process would: no zone list kept from another test."""
+    zone_cache.forget_all()
+    yield
+    zone_cache.forget_all()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import requests
 import requests_mock as rm
 
 from certbot_dns_dnscale._internal import client as client_module
+from certbot_dns_dnscale._internal import transport as transport_module
 from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
@@ -67,8 +68,8 @@ def test_every_request_has_connect_and_read_timeouts(
     requests_mock.get(ZONES_URL, json=zones_page([]))
     client.list_zones()
     assert requests_mock.request_history[0].timeout == (
-        client_module.CONNECT_TIMEOUT_SECONDS,
-        client_module.READ_TIMEOUT_SECONDS,
+        transport_module.CONNECT_TIMEOUT_SECONDS,
+        transport_module.READ_TIMEOUT_SECONDS,
     )
 
 
@@ -467,7 +468,7 @@ def test_backoff_is_capped(clock: FakeClock, requests_mock: rm.Mocker) -> None:
 
 
 def test_default_jitter_waits_between_half_and_all_of_the_backoff() -> None:
-    delays = [client_module._equal_jitter(4.0) for _ in range(200)]
+    delays = [transport_module._equal_jitter(4.0) for _ in range(200)]
     assert all(2.0 <= d <= 4.0 for d in delays)
     assert len(set(delays)) > 1
 

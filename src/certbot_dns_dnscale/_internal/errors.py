@@ -60,3 +60,11 @@ class TransportError(DNScaleError):
 
 class MalformedResponseError(DNScaleError):
     """An answer that is not the DNScale JSON envelope: a proxy's HTML page, the wrong shape."""
+
+
+class ChallengeError(Exception):
+    """A challenge this run cannot answer; the message says what failed and how to fix it.
+
+    The batch raises it without knowing certbot; the authenticator turns it into a
+    ``PluginError`` with the same message.
+    """

@@ -1,0 +1,224 @@
+"""One certbot run's batch of DNS-01 challenges, knowing nothing of certbot.
+
+Plan every name (CNAME chain, zone) before anything is created, create every record on a small
+pool, wait once for the records to show, and delete exactly what was created.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from concurrent import futures
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from certbot_dns_dnscale._internal.client import CreatedRecord, DNScaleClient
+from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
+from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError
+from certbot_dns_dnscale._internal.errors import ChallengeError, DNScaleError
+from certbot_dns_dnscale._internal.hints import Context, explain
+from certbot_dns_dnscale._internal.marks import make_mark
+from certbot_dns_dnscale._internal.waiting import WaitSettings, wait_for_records
+from certbot_dns_dnscale._internal.zone_cache import ZoneView
+from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name, suffixes
+
+logger = logging.getLogger(__name__)
+
+CONCURRENT_API_CALLS = 4  # small: DNScale's rate limits are not published
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+Challenge = tuple[str, str]
+"""(validation name, TXT value): ``_acme-challenge.example.com`` and the key authorization."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where one challenge's TXT value goes: the end of its CNAME chain, in that zone."""
+
+    validation_name: str
+    validation: str
+    chain: list[str]
+    zone: Zone
+
+
+class ChallengeBatch:
+    """The records of one run: planned, created and waited for together, then deleted."""
+
+    def __init__(
+        self,
+        client: DNScaleClient,
+        zones: ZoneView,
+        *,
+        ttl_seconds: int,
+        credentials_path: str,
+        wait: WaitSettings,
+        notify: Callable[[str], None],
+    ) -> None:
+        self._client = client
+        self._zone_view = zones
+        self._ttl_seconds = ttl_seconds
+        self._credentials_path = credentials_path
+        self._wait = wait
+        self._notify = notify
+        self._created: dict[Challenge, CreatedRecord] = {}
+        self._dns_client: DnsClient | None = None
+        self._cname_lookups_work = True
+        self._lock = threading.Lock()  # the pool's threads share what was created
+        self._in_flight: list[futures.Future[Any]] = []
+
+    def perform(self, challenges: list[Challenge]) -> None:
+        """Find where every record goes, create them all concurrently, then wait once.
+
+        Every name is matched to its zone before anything is created, so a name without a zone
+        fails the run with nothing to clean up.
+        """
+        self._zones()
+        plans = self._map_concurrently(lambda c: self._plan(*c), challenges)
+        self._map_concurrently(self._create, plans)
+        records = [created.record for created in self._created.values()]
+        wait_for_records(records, self._zones(), self._dns, self._wait, self._notify)
+
+    def cleanup(self, challenges: list[Challenge]) -> None:
+        """Delete, concurrently, exactly the records this run created; never raises.
+
+        After an interruption (SIGTERM, Ctrl-C) creates may still be on their way: they are
+        waited for first, so that a record stored a moment later is not left behind.
+        """
+        with self._lock:
+            in_flight = list(self._in_flight)
+        futures.wait(in_flight, timeout=self._client.retry_budget_seconds)
+        self._map_concurrently(self._delete, challenges)
+
+    # -- planning ------------------------------------------------------------------------------
+
+    def _plan(self, validation_name: str, validation: str) -> Plan:
+        chain = self._delegation_chain(validation_name)
+        return Plan(validation_name, validation, chain, self._zone_for(chain[-1], chain))
+
+    def _zones(self, find: str | None = None) -> list[Zone]:
+        """The zone list (``find``: making sure the list is fresh when it lacks that name)."""
+        try:
+            if find is not None:
+                self._zone_view.find(find)
+            return self._zone_view.zones()
+        except DNScaleError as err:
+            raise ChallengeError(
+                explain(err, self._context("list the zones the API token can see"))
+            ) from err
+
+    def _zone_for(self, name: str, chain: list[str]) -> Zone:
+        zones = self._zones(find=name)
+        zone = find_zone(name, zones)
+        if zone is None:
+            via = f" (reached by CNAME {describe(chain)})" if len(chain) > 1 else ""
+            fix = (
+                "Point the CNAME at a name inside a DNScale zone"
+                if via
+                else "Add the domain's zone to DNScale"
+            )
+            raise ChallengeError(
+                f"No DNScale zone holds {name}{via}: tried {', '.join(suffixes(name))} among "
+                f"the {len(zones)} zone(s) this API token can see. {fix}, or give the token "
+                "access to the zone."
+            )
+        return zone
+
+    def _delegation_chain(self, validation_name: str) -> list[str]:
+        """``[name]``, or the CNAME chain from it to where the TXT record has to go."""
+        if not self._cname_lookups_work:
+            return [normalize_name(validation_name)]
+        try:
+            chain = follow_cnames(
+                validation_name, self._dns().cname_target, lookup_error=DnsLookupError
+            )
+        except DelegationError as err:
+            raise ChallengeError(f"{err}. Fix the CNAME records of {validation_name}.") from err
+        except DnsLookupError as err:
+            with self._lock:
+                warn, self._cname_lookups_work = self._cname_lookups_work, False
+            if warn:
+                logger.warning(
+                    "Could not check whether %s is delegated by CNAME (%s); records go to the "
+                    "names themselves. Set --dns-dnscale-resolver to a resolver that answers.",
+                    validation_name, err,
+                )  # fmt: skip
+            return [normalize_name(validation_name)]
+        if len(chain) > 1:
+            logger.info("%s is delegated: %s", validation_name, describe(chain))
+        return chain
+
+    # -- creating and deleting -----------------------------------------------------------------
+
+    def _create(self, plan: Plan) -> None:
+        target, zone = plan.chain[-1], plan.zone
+        context = self._context("create the TXT record " + target, zone, target)
+        try:
+            created = self._client.create_txt_record(
+                zone.id, target, plan.validation, ttl=self._ttl_seconds, comment=make_mark()
+            )
+        except DNScaleError as err:
+            raise ChallengeError(explain(err, context)) from err
+        if created.preexisting:
+            logger.info(
+                "TXT value for %s was already in zone %s; it will be left there",
+                target, zone.name,
+            )  # fmt: skip
+        else:
+            logger.debug("Created TXT record %s in zone %s", created.record, zone.name)
+        with self._lock:
+            self._created[_key(plan.validation_name, plan.validation)] = created
+
+    def _delete(self, challenge: Challenge) -> None:
+        validation_name, validation = challenge
+        with self._lock:
+            created = self._created.pop(_key(validation_name, validation), None)
+        if created is None or created.preexisting:
+            return  # certbot calls cleanup for every challenge; only ours are deleted
+        try:
+            self._client.delete_txt(created.record)
+        except Exception as err:  # noqa: BLE001 - a raise here would stop certbot's other cleanups
+            logger.warning(
+                "Could not remove the TXT record %s with value %r (zone id %s): %s. "
+                "It is left behind: delete it in the DNScale dashboard.",
+                created.record.name, validation, created.record.zone_id, err,
+            )  # fmt: skip
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _map_concurrently(
+        self, function: Callable[[Item], Result], items: Iterable[Item]
+    ) -> list[Result]:
+        """``function`` over ``items`` on a small pool; all run to the end, then the first error
+        (in item order) is raised, so that nothing is left half-done and unrecorded."""
+        with ThreadPoolExecutor(max_workers=CONCURRENT_API_CALLS) as pool:
+            submitted = [pool.submit(function, item) for item in items]
+            with self._lock:
+                self._in_flight.extend(submitted)
+        for future in submitted:
+            error = future.exception()
+            if error is not None:
+                raise error
+        return [future.result() for future in submitted]
+
+    def _dns(self) -> DnsClient:
+        with self._lock:
+            if self._dns_client is None:
+                self._dns_client = DnsClient(self._wait.resolver)
+            return self._dns_client
+
+    def _context(self, action: str, zone: Zone | None = None, name: str | None = None) -> Context:
+        return Context(
+            action=action,
+            credentials_path=self._credentials_path,
+            api_url=self._client.base_url,
+            zone=zone.name if zone else None,
+            name=name,
+        )
+
+
+def _key(validation_name: str, validation: str) -> Challenge:
+    return normalize_name(validation_name), validation
