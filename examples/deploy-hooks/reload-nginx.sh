@@ -1,6 +1,6 @@
 #!/bin/sh
 # certbot deploy hook: reload nginx after a renewal, only if its configuration still checks out.
-# Install: cp reload-nginx.sh /etc/letsencrypt/renewal-hooks/deploy/ && chmod 755 it
+# Install: install -D -m 755 reload-nginx.sh /etc/letsencrypt/renewal-hooks/deploy/reload-nginx.sh
 # (certbot runs every executable there after each successful renewal).
 set -eu
 if nginx -t -q; then

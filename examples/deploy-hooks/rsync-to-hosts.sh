@@ -1,7 +1,7 @@
 #!/bin/sh
 # certbot deploy hook: copy a renewed certificate to other hosts and reload their web server.
 # Set HOSTS (space-separated) and DEST; the hosts need an SSH key for this user (root).
-# Install: cp rsync-to-hosts.sh /etc/letsencrypt/renewal-hooks/deploy/ && chmod 755 it
+# Install: install -D -m 755 rsync-to-hosts.sh /etc/letsencrypt/renewal-hooks/deploy/rsync-to-hosts.sh
 set -eu
 HOSTS="${HOSTS:-web1.example.com web2.example.com}"
 DEST="${DEST:-/etc/ssl/letsencrypt}"

@@ -3,7 +3,7 @@
 # that read their certificates from Vault.
 # Needs the vault CLI, VAULT_ADDR and a token allowed to write the path (e.g. from
 # /etc/vault-certbot.env: VAULT_ADDR=..., VAULT_TOKEN=...).
-# Install: cp vault-kv.sh /etc/letsencrypt/renewal-hooks/deploy/ && chmod 755 it
+# Install: install -D -m 755 vault-kv.sh /etc/letsencrypt/renewal-hooks/deploy/vault-kv.sh
 set -eu
 [ -f /etc/vault-certbot.env ] && . /etc/vault-certbot.env
 export VAULT_ADDR VAULT_TOKEN
