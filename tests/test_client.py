@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -669,3 +670,14 @@ def test_empty_untyped_error_body_is_described(
     requests_mock.get(ZONES_URL, status_code=400, reason="Bad Request", content=b"")
     with pytest.raises(ApiError, match="Bad Request: an empty body"):
         client.list_zones()
+
+
+def test_delete_by_name_sends_the_value_with_its_case_unchanged(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    """ACME values are case-sensitive: a lowercased value would match nothing and leave the
+    record behind. (requests-mock lowercases ``qs``; the raw URL keeps what was sent.)"""
+    requests_mock.delete(rm.ANY, status_code=204)
+    client.delete_txt_value("z1", NAME, "AbC-xYz_09")
+    query = parse_qs(urlsplit(requests_mock.last_request.url).query)
+    assert query == {"content": ["AbC-xYz_09"]}

@@ -24,6 +24,8 @@ ZONES_PAGE_SIZE = 100
 RECORDS_PAGE_SIZE = 1000
 MAX_PAGES = 1000
 PAGE_WORKERS = 4  # pages fetched at once once the total is known
+CLEANUP_POLICY = RetryPolicy(max_retry_after_seconds=300.0, budget_seconds=330.0)
+"""Deletes wait out a rate limit of up to 5 minutes: a record left behind is worse than a wait."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ class DNScaleClient:
 
     def delete_record(self, zone_id: str, record_id: str) -> None:
         path = f"/zones/{quote(zone_id, safe='')}/records/{quote(record_id, safe='')}"
-        self._transport.request("DELETE", path)
+        self._transport.request("DELETE", path, policy=CLEANUP_POLICY)
 
     def delete_txt_value(self, zone_id: str, name: str, content: str) -> None:
         """Delete one TXT value by name. Never without ``content``: that would drop the RRset."""
@@ -151,7 +153,7 @@ class DNScaleClient:
         path = (
             f"/zones/{quote(zone_id, safe='')}/records/by-name/{quote(absolute(name), safe='')}/TXT"
         )
-        self._transport.request("DELETE", path, params={"content": content})
+        self._transport.request("DELETE", path, params={"content": content}, policy=CLEANUP_POLICY)
 
     def delete_txt(self, record: TxtRecord) -> None:
         """Delete one value: by id; when the id is unknown or gone (404), by name with the exact

@@ -6,6 +6,7 @@ Pure functions over a ``requests.Response``; nothing here sends anything.
 from __future__ import annotations
 
 import email.utils
+import math
 import re
 import time
 from typing import Any
@@ -15,10 +16,12 @@ import requests
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
     ConflictError,
+    DNScaleError,
     MalformedResponseError,
     NotFoundError,
     RateLimitedError,
 )
+from certbot_dns_dnscale._internal.redact import redact_url
 
 BODY_SNIPPET_CHARS = 200
 
@@ -29,6 +32,8 @@ def data_of(response: requests.Response) -> JSONObject:
     """The ``data`` of a success envelope; raises the matching error otherwise."""
     request_id = response.headers.get("X-Request-ID")
     payload = _json_or_none(response)
+    if 300 <= response.status_code < 400:
+        raise _redirect_error(response, request_id)
     if not response.ok:
         raise api_error(response, payload, request_id)
     if response.status_code == 204 or not response.content:
@@ -50,6 +55,17 @@ def data_of(response: requests.Response) -> JSONObject:
             request_id=request_id,
         )
     return data
+
+
+def _redirect_error(response: requests.Response, request_id: str | None) -> DNScaleError:
+    """The API never redirects: whatever does is something else, and the token is not sent on."""
+    location = redact_url(response.headers.get("Location") or "nowhere")
+    return MalformedResponseError(
+        f"{response.request.method} {redact_url(str(response.url))}: answered with a redirect "
+        f"(HTTP {response.status_code}) to {location}, which was not followed",
+        status=response.status_code,
+        request_id=request_id,
+    )
 
 
 def api_error(response: requests.Response, payload: object, request_id: str | None) -> ApiError:
@@ -115,9 +131,11 @@ def retry_after_seconds(header: str | None) -> float | None:
         return None
     header = header.strip()
     try:
-        return max(0.0, float(header))
+        seconds = float(header)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(header)
     except (TypeError, ValueError):
