@@ -1,23 +1,42 @@
-"""Reading and validating the credentials INI file's values. Errors name the key and the fix."""
+"""Reading and validating the credentials INI file. Errors name the file, line, key and fix.
+
+There is one reader for the file: :func:`check_readable_ini` hands configobj the very lines
+certbot's own ``CredentialsConfiguration`` gets (split on ``\\n`` only, a UTF-8 byte-order mark
+dropped, UTF-8 decoded), so the plugin and the ``check``/``sweep`` commands can never read one file
+two ways. No message here ever quotes a line or a value of the file: a line may hold the token.
+"""
 
 from __future__ import annotations
 
+import codecs
+import io
 import ipaddress
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import configobj
 from certbot import errors
 
+from certbot_dns_dnscale._internal.redact import MASK, redact, redact_url
+
 DEFAULT_API_URL = "https://api.dnscale.eu"
 API_VERSION_PATH = "/v1"
 DEFAULT_TTL_SECONDS = 300
 MIN_TTL_SECONDS = 120
 MAX_TTL_SECONDS = 86400
+MAX_FILE_BYTES = 64 * 1024  # a credentials file is a few lines; more is the wrong file
 
 TOKEN_KEY = "dns_dnscale_api_token"  # noqa: S105 - a key name, not a secret
 URL_KEY = "dns_dnscale_api_url"
 TTL_KEY = "dns_dnscale_ttl"
+KEYS = (TOKEN_KEY, URL_KEY, TTL_KEY)
+
+_PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass(frozen=True)
@@ -29,50 +48,123 @@ class Credentials:
     ttl_seconds: int
 
 
-def check_readable_ini(path: str) -> configobj.ConfigObj:
-    """The parsed file; a clear message if it cannot be read or parsed.
+def read_credentials_file(path: str) -> Credentials:
+    """The credentials file, read as certbot reads it and fully validated.
 
-    certbot's own parser quotes the offending line in its error and debug log; that line may
-    hold the token, so we parse first and report only line numbers.
+    The one entry point for the plugin and the command-line tools alike.
     """
+    values = check_readable_ini(path)
+    return parse_credentials(
+        values.get(TOKEN_KEY), values.get(URL_KEY), values.get(TTL_KEY), path=path
+    )
+
+
+def check_readable_ini(path: str) -> configobj.ConfigObj:
+    """The parsed file, its values checked where certbot's own parser would let them through.
+
+    Refused here, naming the line and never its text: a path that is no regular file or is
+    larger than MAX_FILE_BYTES, text that is not UTF-8, a line configobj cannot parse, a value of
+    ours that configobj read as a list (a comma in it) or as a section, and a token holding
+    whitespace, control or non-ASCII characters (it would end up in an HTTP header, and the
+    error about that header quotes it). certbot parses the file again afterwards, the same way:
+    a file that passes here passes there.
+    """
+    lines = _decoded_lines(_read_bytes(path), path)
     try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
+        values = configobj.ConfigObj(lines)
+    except configobj.ConfigObjError as err:
+        raise errors.PluginError(
+            f"Credentials file {path} is not a valid INI file (problem at line "
+            f"{_error_lines(err)}). Each line must look like 'key = value'."
+        ) from None  # the parser's own message quotes the line, which may hold the token
+    for key in KEYS:
+        _check_value(values, key, _where(key, lines, path))
+    return values
+
+
+def _read_bytes(path: str) -> bytes:
+    """At most MAX_FILE_BYTES of a regular file; never blocks on a FIFO or reads a device."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError as err:
         raise errors.PluginError(
             f"Credentials file {path} does not exist. Create it with the line "
             f"'{TOKEN_KEY} = <your token>' and chmod 600, or fix --dns-dnscale-credentials."
-        ) from err
-    except IsADirectoryError as err:
-        raise errors.PluginError(
-            f"Credentials path {path} is a directory; point --dns-dnscale-credentials at the "
-            "INI file itself."
         ) from err
     except PermissionError as err:
         raise errors.PluginError(
             f"Cannot read credentials file {path}: permission denied. Run certbot as a user "
             "that can read it (it should be owned by that user, mode 600)."
         ) from err
-    except (OSError, UnicodeDecodeError) as err:
+    except OSError as err:
         raise errors.PluginError(
-            f"Cannot read credentials file {path}: {type(err).__name__}. "
-            "It must be a UTF-8 text INI file."
+            f"Cannot open credentials file {path}: {err.strerror or type(err).__name__}. "
+            "Point --dns-dnscale-credentials at the INI file."
         ) from err
     try:
-        return configobj.ConfigObj(lines)
-    except configobj.ConfigObjError as err:
+        _check_regular_file(os.fstat(fd), path)
+        data = _read_at_most(fd, MAX_FILE_BYTES + 1, path)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
         raise errors.PluginError(
-            f"Credentials file {path} is not a valid INI file (problem at line "
-            f"{_error_lines(err)}). Each line must look like 'key = value'."
-        ) from None  # the parser's own message quotes the line, which may hold the token
+            f"Credentials file {path} is larger than {MAX_FILE_BYTES // 1024} KiB: that is not "
+            "a credentials file (a few 'key = value' lines). Point --dns-dnscale-credentials "
+            "at the right file."
+        )
+    return data
 
 
-def read_credentials_file(path: str) -> Credentials:
-    """The credentials file as the plugin reads it, for tools that run without certbot."""
-    values = check_readable_ini(path)
-    return parse_credentials(
-        values.get(TOKEN_KEY), values.get(URL_KEY), values.get(TTL_KEY), path=path
-    )
+def _read_at_most(fd: int, limit: int, path: str) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size < limit:
+            chunk = os.read(fd, limit - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as err:
+        raise errors.PluginError(
+            f"Cannot read credentials file {path}: {err.strerror or type(err).__name__}. "
+            "Point --dns-dnscale-credentials at the INI file."
+        ) from err
+    return b"".join(chunks)
+
+
+def _check_regular_file(status: os.stat_result, path: str) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        raise errors.PluginError(
+            f"Credentials path {path} is a directory; point --dns-dnscale-credentials at the "
+            "INI file itself."
+        )
+    if not stat.S_ISREG(status.st_mode):
+        raise errors.PluginError(
+            f"Credentials path {path} is not a regular file (a pipe, socket or device); point "
+            "--dns-dnscale-credentials at the INI file itself."
+        )
+
+
+def _decoded_lines(data: bytes, path: str) -> list[str]:
+    """The lines configobj makes of the file certbot hands it: split on ``\\n`` only (``\\r``,
+    ``\\x0b`` and ``\\u2028`` stay inside their line), a UTF-8 byte-order mark dropped."""
+    if data.startswith(_UTF16_BOMS):
+        raise errors.PluginError(
+            f"Credentials file {path} is UTF-16 encoded; save it as UTF-8 (in Notepad: "
+            "Save As, Encoding UTF-8)."
+        )
+    raw_lines = io.BytesIO(data.removeprefix(codecs.BOM_UTF8)).readlines()
+    lines = []
+    for number, raw in enumerate(raw_lines, start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise errors.PluginError(
+                f"Credentials file {path} is not UTF-8 text (line {number}). Save it as UTF-8 "
+                "text; the file must be an INI file of 'key = value' lines."
+            ) from None  # the decoder's message quotes bytes of the line
+    return lines
 
 
 def _error_lines(err: configobj.ConfigObjError) -> str:
@@ -81,20 +173,73 @@ def _error_lines(err: configobj.ConfigObjError) -> str:
     return ", ".join(numbers)
 
 
-def parse_credentials(
-    token: str | None, api_url: str | None, ttl: str | None, *, path: str
-) -> Credentials:
-    """Validate the raw values read from the file at ``path``."""
-    if not token or not token.strip():
+def _where(key: str, lines: list[str], path: str) -> str:
+    """``KEY at line N of PATH``: where a value came from, for messages."""
+    pattern = re.compile(rf"""\s*(['"]?){re.escape(key)}\1\s*=""")
+    for number, line in enumerate(lines, start=1):
+        if pattern.match(line):
+            return f"{key} at line {number} of {path}"
+    return f"{key} in {path}"
+
+
+def _check_value(values: configobj.ConfigObj, key: str, where: str) -> None:
+    try:
+        value = values.get(key)
+    except configobj.InterpolationError:
+        raise errors.PluginError(
+            f"{where} holds '%(...)s', which the INI reader replaces by another value. "
+            "Remove it, or write a literal '%' differently."
+        ) from None  # the interpolation error quotes part of the value
+    text = _text(value, where)
+    if key == TOKEN_KEY and text is not None:
+        _check_token_characters(text, where)
+
+
+def _text(value: object, where: str) -> str | None:
+    """A configobj value as text; a list (a comma in the value) or a section is refused."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        raise errors.PluginError(
+            f"{where} holds a comma, so it is read as a list of values. Remove what follows "
+            "the value (comments go on their own line, starting with #), or put the value in "
+            'double quotes: key = "value".'
+        )
+    raise errors.PluginError(
+        f"{where} is a [section], not a value: write it as 'key = value' above any [section] line."
+    )
+
+
+def _check_token_characters(token: str, where: str) -> None:
+    stripped = token.strip(" \t")
+    if stripped and not _PRINTABLE_ASCII.fullmatch(stripped):
+        raise errors.PluginError(
+            f"{where} holds whitespace, a control character (such as a carriage return from "
+            "a Windows editor) or a non-ASCII character inside the token. Put the token on one "
+            "line, exactly as DNScale shows it, without quotes spanning lines."
+        )
+
+
+def parse_credentials(token: object, api_url: object, ttl: object, *, path: str) -> Credentials:
+    """Validate the raw values read from the file at ``path`` (str, None, or what configobj
+    makes of a value with a comma: a list, refused)."""
+    token_text = _text(token, f"{TOKEN_KEY} in {path}")
+    if not token_text or not token_text.strip(" \t"):
         raise errors.PluginError(
             f"{TOKEN_KEY} is empty in {path}. Put your DNScale API token there "
             "(scopes zones:read, records:read, records:write)."
         )
-    return Credentials(
-        api_token=token.strip(),
-        base_url=api_base_url(api_url or DEFAULT_API_URL, path=path),
-        ttl_seconds=parse_ttl(ttl, path=path),
-    )
+    _check_token_characters(token_text, f"{TOKEN_KEY} in {path}")
+    secret = token_text.strip(" \t")
+    url_text = _text(api_url, f"{URL_KEY} in {path}")
+    try:
+        return Credentials(
+            api_token=secret,
+            base_url=api_base_url(url_text or DEFAULT_API_URL, path=path),
+            ttl_seconds=parse_ttl(_text(ttl, f"{TTL_KEY} in {path}"), path=path),
+        )
+    except errors.PluginError as err:  # a token pasted into another line must not show
+        raise errors.PluginError(redact(str(err), [secret])) from None
 
 
 def api_base_url(api_url: str, *, path: str) -> str:
@@ -102,8 +247,14 @@ def api_base_url(api_url: str, *, path: str) -> str:
 
     Plain http is refused except on loopback (the local sandbox): the token travels in a header.
     """
+    text = api_url.strip(" \t")
+    if not _PRINTABLE_ASCII.fullmatch(text):
+        raise _url_error(
+            api_url, path, "it holds whitespace, control or non-ASCII characters (write an "
+            "internationalised host name in its xn-- form)"
+        )  # fmt: skip
     try:
-        parts = urlsplit(api_url.strip())
+        parts = urlsplit(text)
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as err:
@@ -121,9 +272,16 @@ def api_base_url(api_url: str, *, path: str) -> str:
 
 def _url_error(api_url: str, path: str, why: str) -> errors.PluginError:
     return errors.PluginError(
-        f"{URL_KEY} = {api_url!r} in {path} is not usable: {why}. "
+        f"{URL_KEY} = {_shown_url(api_url)} in {path} is not usable: {why}. "
         f"Use {DEFAULT_API_URL} (or remove the line to get that default)."
     )
+
+
+def _shown_url(api_url: str) -> str:
+    """The URL as an error may show it: no ``user:password@``, no query or fragment (either
+    may hold a secret), control characters escaped."""
+    shown = re.sub(r"([?#]).*", rf"\1{MASK}", redact_url(api_url.strip()), flags=re.DOTALL)
+    return ascii(shown)
 
 
 def _is_loopback(host: str) -> bool:
@@ -136,15 +294,14 @@ def _is_loopback(host: str) -> bool:
 
 
 def parse_ttl(ttl: str | None, *, path: str) -> int:
+    """Whole seconds, ASCII digits only (``int`` would also take ``1_000`` or Arabic digits)."""
     if ttl is None or not ttl.strip():
         return DEFAULT_TTL_SECONDS
-    try:
-        seconds = int(ttl.strip())
-    except ValueError:
-        seconds = None
+    text = ttl.strip()
+    seconds = int(text) if _WHOLE_NUMBER.fullmatch(text) else None
     if seconds is None or not MIN_TTL_SECONDS <= seconds <= MAX_TTL_SECONDS:
         raise errors.PluginError(
-            f"{TTL_KEY} = {ttl!r} in {path} is not valid: use a whole number of seconds from "
-            f"{MIN_TTL_SECONDS} to {MAX_TTL_SECONDS} (default {DEFAULT_TTL_SECONDS})."
+            f"{TTL_KEY} = {text!a} in {path} is not valid: use a whole number of seconds "
+            f"from {MIN_TTL_SECONDS} to {MAX_TTL_SECONDS} (default {DEFAULT_TTL_SECONDS})."
         )
     return seconds
