@@ -232,12 +232,24 @@ def test_a_bad_nameserver_option_exits_2(
 
 
 def leave(
-    sandbox: Sandbox, name: str, value: str, *, hours_ago: float, marked: bool = True
+    sandbox: Sandbox,
+    name: str,
+    value: str,
+    *,
+    hours_ago: float,
+    marked: bool = True,
+    answering: str | None = None,
+    comment: str | None = None,
 ) -> None:
     made = datetime.now(timezone.utc) - timedelta(hours=hours_ago)
     zone = sandbox.store.zone_for(name)
     assert zone is not None
-    sandbox.store.add(zone.id, name, "TXT", value, 300, make_mark(made) if marked else None)
+    mark = make_mark(made, answering=answering) if marked else None
+    sandbox.store.add(zone.id, name, "TXT", value, 300, comment or mark)
+
+
+def remaining(sandbox: Sandbox) -> list[str]:
+    return sorted(r.content for z in sandbox.store.zones() for r in sandbox.store.records(z.id))
 
 
 def sweep(credentials: Path, *extra: str) -> list[str]:
@@ -248,16 +260,16 @@ def test_sweep_deletes_marked_records_older_than_the_age_and_nothing_else(
     sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     leave(sandbox, "_acme-challenge.example.com", "old-ours", hours_ago=7)
-    leave(sandbox, "example.com.acme.example.net", "old-ours-delegated", hours_ago=30)
+    leave(
+        sandbox, "example.com.acme.example.net", "old-ours-delegated", hours_ago=30,
+        answering="_acme-challenge.example.com",
+    )  # fmt: skip
     leave(sandbox, "_acme-challenge.example.org", "young-ours", hours_ago=1)
     leave(sandbox, "_acme-challenge.example.com", "foreign", hours_ago=100, marked=False)
 
     assert main(sweep(credentials, "--older-than", "6h")) == 0
 
-    remaining = sorted(
-        r.content for z in sandbox.store.zones() for r in sandbox.store.records(z.id)
-    )
-    assert remaining == ["foreign", "young-ours"]
+    assert remaining(sandbox) == ["foreign", "young-ours"]
     out = capsys.readouterr().out
     assert "deleted: _acme-challenge.example.com TXT 'old-ours' (zone example.com, made " in out
     assert out.endswith("2 leftover record(s) older than 6h\n")
@@ -292,7 +304,47 @@ def test_sweep_refuses_an_age_it_cannot_read(
     credentials: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(sweep(credentials, "--older-than", "6 hours")) == 2
-    assert "is not an age such as 30m, 6h or 2d" in capsys.readouterr().err
+    assert "is not an age: use a whole number and s, m, h or d" in capsys.readouterr().err
+
+
+def test_sweep_leaves_a_marked_record_outside_challenge_names_alone_and_says_so(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    leave(sandbox, "spf.example.com", "v=spf1 -all", hours_ago=30)
+    leave(sandbox, "example.com.acme.example.net", "old-style-delegated", hours_ago=30)
+    status, listed = run_json(sweep(credentials), capsys)
+    assert status == 1
+    assert remaining(sandbox) == ["old-style-delegated", "v=spf1 -all"]
+    assert [x["deleted"] for x in listed] == [False, False]
+    assert all("not at an _acme-challenge name" in x["skipped"] for x in listed)
+
+
+def test_a_mark_naming_a_non_challenge_origin_does_not_make_a_record_sweepable(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    leave(sandbox, "www.example.com", "keep", hours_ago=30, answering="www.example.org")
+    assert main(sweep(credentials)) == 1
+    assert remaining(sandbox) == ["keep"]
+
+
+def test_a_record_whose_mark_holds_an_impossible_date_is_reported_and_the_sweep_goes_on(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    impossible = "certbot-dns-dnscale ACME challenge, created 2026-13-45T99:00:00Z"
+    leave(sandbox, "_acme-challenge.example.com", "broken-mark", hours_ago=0, comment=impossible)
+    leave(sandbox, "_acme-challenge.example.org", "old-ours", hours_ago=7)
+    assert main(sweep(credentials)) == 1
+    out = capsys.readouterr().out
+    assert remaining(sandbox) == ["broken-mark"]
+    assert "LEFT ALONE (the mark's time 2026-13-45T99:00:00Z is not a real time; " in out
+    assert "deleted: _acme-challenge.example.org TXT 'old-ours'" in out
+
+
+def test_sweep_refuses_an_age_too_long_to_count(
+    credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(sweep(credentials, "--older-than", "99999999999999999999d")) == 2
+    assert "is too long: use at most 36500d" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
-"""``certbot-dns-dnscale``: check a setup before the first certificate; sweep leftovers.
+"""``certbot-dns-dnscale``: check a setup before the first certificate or every renewal certbot
+will make with the plugin; sweep leftovers.
 
-Exit status: 0 all good; 1 a name is not ready, or a leftover could not be deleted; 2 the command
-could not run (bad options, unreadable credentials, the API refused the token).
+Exit status: 0 all good; 1 a name or lineage is not ready, or a leftover could not be deleted or
+was left alone; 2 the command could not run (bad options, unreadable credentials or config
+directory, the API refused the token).
 """
 
 from __future__ import annotations
@@ -10,20 +12,30 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from certbot import errors
 
 from certbot_dns_dnscale._internal.about import user_agent
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.credentials import Credentials, read_credentials_file
-from certbot_dns_dnscale._internal.dns_client import DnsClient
+from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, Server
 from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain
+from certbot_dns_dnscale._internal.name_rules import name_problem
+from certbot_dns_dnscale._internal.renewal_conf import ConfigDirError
+from certbot_dns_dnscale._internal.renewals import check_renewals
+from certbot_dns_dnscale._internal.renewals_output import renewals_json, renewals_text
 from certbot_dns_dnscale._internal.setup_check import CheckOptions, NameReport, SetupChecker
 from certbot_dns_dnscale._internal.sweep import Leftover, find_leftovers, parse_age, remove
 
 READY, NOT_READY, CANNOT_RUN = 0, 1, 2
+DEFAULT_CONFIG_DIR = "/etc/letsencrypt"
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message names the flag and the fix."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,13 +44,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser(
-        "check", help="check that names are ready for DNS-01 through DNScale"
+        "check", help="check that names, or every renewal, are ready for DNS-01 through DNScale"
     )
-    check.add_argument("--credentials", required=True, help="the plugin's credentials INI file")
-    check.add_argument("-d", "--domain", action="append", required=True, dest="domains")
+    check.add_argument("--credentials", help="the plugin's credentials INI file")
+    check.add_argument("-d", "--domain", action="append", dest="domains", help="a name to check")
     check.add_argument("--nameservers", help="HOST[:PORT],... to check instead of the zone's NS")
     check.add_argument("--resolver", help="IP[:PORT] for NS, address, CNAME and CAA lookups")
     check.add_argument("--ca", default="letsencrypt.org", help="issuer domain for CAA checks")
+    check.add_argument(
+        "--renewals", action="store_true",
+        help="check every certificate certbot renews with dns-dnscale, with its saved settings",
+    )  # fmt: skip
+    check.add_argument(
+        "--config-dir",
+        help=f"certbot's config directory, with --renewals (default {DEFAULT_CONFIG_DIR})",
+    )
     check.add_argument(
         "--no-write-test", action="store_false", dest="write_test",
         help="do not create and delete a test TXT record",
@@ -58,30 +78,68 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        credentials = read_credentials_file(args.credentials)
-        client = DNScaleClient(
-            credentials.api_token, credentials.base_url, user_agent=user_agent(args.command)
-        )
+        if args.command == "check" and args.renewals:
+            return _check_renewals(args)
         if args.command == "check":
-            return _check(args, credentials, client)
-        return _sweep(args, credentials, client)
-    except errors.PluginError as err:
-        print(f"error: {err}", file=sys.stderr)
-    except DNScaleError as err:
-        context = Context("list the zones", args.credentials, credentials.base_url)
-        print(f"error: {explain(err, context)}", file=sys.stderr)
-    except ValueError as err:
+            return _check(args)
+        return _sweep(args)
+    except (UsageError, ConfigDirError, errors.PluginError) as err:
         print(f"error: {err}", file=sys.stderr)
     return CANNOT_RUN
 
 
-def _check(args: argparse.Namespace, credentials: Credentials, client: DNScaleClient) -> int:
-    dns = DnsClient(args.resolver)
-    nameservers = (
-        dns.servers([s.strip() for s in args.nameservers.split(",") if s.strip()])
-        if args.nameservers
-        else None
+def _with_client(args: argparse.Namespace) -> tuple[Credentials, DNScaleClient]:
+    credentials = read_credentials_file(args.credentials)
+    client = DNScaleClient(
+        credentials.api_token, credentials.base_url, user_agent=user_agent(args.command)
     )
+    return credentials, client
+
+
+def _api_refused(err: DNScaleError, args: argparse.Namespace, client: DNScaleClient) -> int:
+    context = Context("list the zones", args.credentials, client.base_url)
+    print(f"error: {explain(err, context)}", file=sys.stderr)
+    return CANNOT_RUN
+
+
+# -- check -------------------------------------------------------------------------------------
+
+
+def _check_renewals(args: argparse.Namespace) -> int:
+    given = [flag for flag, value in _per_name_flags(args) if value]
+    if given:
+        raise UsageError(
+            f"--renewals takes names and settings from the renewal confs: drop {', '.join(given)}"
+        )
+    config_dir = Path(args.config_dir or DEFAULT_CONFIG_DIR)
+    reports = check_renewals(config_dir, write_test=args.write_test, now=datetime.now(timezone.utc))
+    print(renewals_json(config_dir, reports) if args.json else renewals_text(config_dir, reports))
+    checked = [report for report in reports if not report.skipped]
+    return READY if all(report.ready for report in checked) else NOT_READY
+
+
+def _per_name_flags(args: argparse.Namespace) -> list[tuple[str, object]]:
+    return [
+        ("-d", args.domains), ("--credentials", args.credentials),
+        ("--nameservers", args.nameservers), ("--resolver", args.resolver),
+    ]  # fmt: skip
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.config_dir:
+        raise UsageError("--config-dir goes with --renewals: add --renewals, or drop --config-dir")
+    if not args.credentials or not args.domains:
+        raise UsageError(
+            "check needs --credentials FILE and at least one -d NAME (or --renewals to check "
+            "what certbot will renew)"
+        )
+    problems = [problem for problem in map(name_problem, args.domains) if problem]
+    if problems:
+        raise UsageError(f"-d: {problems[0]}; correct the name")
+    _check_ca(args.ca)
+    dns = _dns_client(args.resolver)
+    nameservers = _nameservers(dns, args.nameservers)
+    credentials, client = _with_client(args)
     options = CheckOptions(
         credentials_path=args.credentials,
         ttl_seconds=credentials.ttl_seconds,
@@ -89,16 +147,51 @@ def _check(args: argparse.Namespace, credentials: Credentials, client: DNScaleCl
         write_test=args.write_test,
         nameservers=nameservers,
     )
-    checker = SetupChecker(client, dns, options)
+    try:
+        zones = client.list_zones()
+    except DNScaleError as err:
+        return _api_refused(err, args, client)
+    checker = SetupChecker(client, dns, options, zones)
     reports = [checker.check(name) for name in args.domains]
     if args.json:
-        print(json.dumps([_report_json(r) for r in reports], indent=2))
+        print(json.dumps([report_json(r) for r in reports], indent=2))
     else:
-        print("\n".join(_report_text(r) for r in reports))
+        print("\n".join(report_text(r) for r in reports))
     return READY if all(report.ready for report in reports) else NOT_READY
 
 
-def _report_json(report: NameReport) -> dict[str, object]:
+def _check_ca(ca: str) -> None:
+    if name_problem(ca) is not None:
+        raise UsageError(
+            f"--ca {ca!r} is not an issuer domain: give the CA's CAA domain, e.g. letsencrypt.org"
+        )
+
+
+def _dns_client(resolver: str | None) -> DnsClient:
+    try:
+        return DnsClient(resolver)
+    except ValueError as err:
+        raise UsageError(f"--resolver: {err}; use IP or IP:PORT (IPv6: [ADDRESS]:PORT)") from err
+
+
+def _nameservers(dns: DnsClient, text: str | None) -> list[Server] | None:
+    if text is None:
+        return None
+    hosts = [host.strip() for host in text.split(",") if host.strip()]
+    if not hosts:
+        raise UsageError("--nameservers is empty: give HOST[:PORT],... or drop the flag")
+    try:
+        return dns.servers(hosts)
+    except ValueError as err:
+        raise UsageError(f"--nameservers: {err}; use HOST[:PORT],...") from err
+    except DnsLookupError as err:
+        raise UsageError(
+            f"--nameservers: cannot find an address ({err}); give names that resolve via "
+            f"{dns.resolver_description}, or IP addresses"
+        ) from err
+
+
+def report_json(report: NameReport) -> dict[str, object]:
     return {
         "name": report.name,
         "ready": report.ready,
@@ -106,7 +199,7 @@ def _report_json(report: NameReport) -> dict[str, object]:
     }
 
 
-def _report_text(report: NameReport) -> str:
+def report_text(report: NameReport) -> str:
     lines = [f"{report.name}: {'ready' if report.ready else 'NOT READY'}"]
     for finding in report.findings:
         lines.append(f"  {'ok' if finding.ok else 'FAIL':<5} {finding.check:<11} {finding.detail}")
@@ -115,23 +208,45 @@ def _report_text(report: NameReport) -> str:
     return "\n".join(lines)
 
 
-def _sweep(args: argparse.Namespace, credentials: Credentials, client: DNScaleClient) -> int:
-    older_than = parse_age(args.older_than)
-    leftovers = find_leftovers(client, client.list_zones(), older_than, datetime.now(timezone.utc))
+# -- sweep -------------------------------------------------------------------------------------
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    older_than = _age(args.older_than)
+    _, client = _with_client(args)
+    now = datetime.now(timezone.utc)
+    try:
+        leftovers = find_leftovers(client, client.list_zones(), older_than, now)
+    except DNScaleError as err:
+        return _api_refused(err, args, client)
     if not args.dry_run:
         leftovers = remove(client, leftovers)
     if args.json:
         print(json.dumps([_leftover_json(x, args.dry_run) for x in leftovers], indent=2))
     else:
-        verb = "would delete" if args.dry_run else "deleted"
         for leftover in leftovers:
-            outcome = f"FAILED: {leftover.error}" if leftover.error else verb
-            print(
-                f"{outcome}: {leftover.record.name} TXT {leftover.record.content!r} "
-                f"(zone {leftover.zone}, made {leftover.created:%Y-%m-%d %H:%M} UTC)"
-            )
+            print(_leftover_text(leftover, args.dry_run))
         print(f"{len(leftovers)} leftover record(s) older than {args.older_than}")
-    return NOT_READY if any(x.error for x in leftovers) else READY
+    return NOT_READY if any(x.error or x.skipped for x in leftovers) else READY
+
+
+def _age(text: str) -> timedelta:
+    try:
+        return parse_age(text)
+    except ValueError as err:
+        raise UsageError(str(err)) from err
+
+
+def _leftover_text(leftover: Leftover, dry_run: bool) -> str:
+    if leftover.skipped:
+        outcome = f"LEFT ALONE ({leftover.skipped})"
+    elif leftover.error:
+        outcome = f"FAILED: {leftover.error}"
+    else:
+        outcome = "would delete" if dry_run else "deleted"
+    made = f", made {leftover.created:%Y-%m-%d %H:%M} UTC" if leftover.created else ""
+    record = leftover.record
+    return f"{outcome}: {record.name} TXT {record.content!r} (zone {leftover.zone}{made})"
 
 
 def _leftover_json(leftover: Leftover, dry_run: bool) -> dict[str, object]:
@@ -139,7 +254,8 @@ def _leftover_json(leftover: Leftover, dry_run: bool) -> dict[str, object]:
         "zone": leftover.zone,
         "name": leftover.record.name,
         "content": leftover.record.content,
-        "created": leftover.created.isoformat(),
-        "deleted": not dry_run and leftover.error is None,
+        "created": leftover.created.isoformat() if leftover.created else None,
+        "deleted": not dry_run and leftover.error is None and leftover.skipped is None,
         "error": leftover.error,
+        "skipped": leftover.skipped,
     }

@@ -13,6 +13,7 @@ from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, 
 from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, diagnose
 from certbot_dns_dnscale._internal.marks import make_mark
+from certbot_dns_dnscale._internal.name_rules import name_problem
 from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name, suffixes
 
 DNSCALE_NAMESERVERS = frozenset({"ns1.dnscale.eu", "ns2.dnscale.eu"})
@@ -47,20 +48,31 @@ class CheckOptions:
 
 
 class SetupChecker:
-    def __init__(self, client: DNScaleClient, dns: DnsClient, options: CheckOptions) -> None:
+    def __init__(
+        self,
+        client: DNScaleClient,
+        dns: DnsClient,
+        options: CheckOptions,
+        zones: list[Zone] | None = None,
+    ) -> None:
+        """``zones``: the account's zone list when the caller has read it already."""
         self._client = client
         self._dns = dns
         self._options = options
-        self._zones: list[Zone] | None = None
+        self._zones = zones
 
     def check(self, name: str) -> NameReport:
-        base = name.removeprefix("*.")
         report = NameReport(name)
+        problem = name_problem(name)
+        if problem is not None:
+            report.findings.append(Finding("name", False, problem, "correct the name"))
+            return report
+        base = name.removeprefix("*.")
         chain = self._chain("_acme-challenge." + base, report)
         zone = self._zone(chain, report) if chain else None
         if zone is not None:
             if self._options.write_test:
-                report.findings.append(self._write_test(zone, chain[-1]))
+                report.findings.append(self._write_test(zone, chain))
             report.findings.append(self._delegation(zone))
             report.findings.append(self._port_53(zone))
         report.findings.append(self._caa(base, wildcard=name.startswith("*.")))
@@ -103,11 +115,15 @@ class SetupChecker:
         report.findings.append(Finding("zone", True, zone.name))
         return zone
 
-    def _write_test(self, zone: Zone, target: str) -> Finding:
+    def _write_test(self, zone: Zone, chain: list[str]) -> Finding:
+        """Create and delete a TXT record where the plugin would, marked as the plugin marks it
+        (so that a sweep cleans it up should the delete fail)."""
+        target = chain[-1]
         value = WRITE_TEST_PREFIX + uuid.uuid4().hex
+        mark = make_mark(answering=chain[0] if len(chain) > 1 else None)
         try:
             created = self._client.create_txt_record(
-                zone.id, target, value, ttl=self._options.ttl_seconds, comment=make_mark()
+                zone.id, target, value, ttl=self._options.ttl_seconds, comment=mark
             )
             self._client.delete_txt(created.record)
         except DNScaleError as err:

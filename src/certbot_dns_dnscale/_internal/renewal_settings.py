@@ -1,0 +1,113 @@
+"""The dns_dnscale_* options saved in a renewal conf, read and checked as certbot renew would
+hand them to the plugin (strings; ``None``, ``True`` and ``False`` as words)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, Server
+from certbot_dns_dnscale._internal.renewal_conf import OPTION_PREFIX, Lineage
+
+PROPAGATION_CHECK_CHOICES = ("on", "off")
+_BOOLEAN_WORDS = ("True", "False", "None")
+
+
+class SettingsError(Exception):
+    """A saved option certbot renew would refuse, or one the checks cannot use."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class Settings:
+    credentials_path: str
+    dns: DnsClient
+    nameservers: list[Server] | None
+    saved: dict[str, str]
+
+    def describe(self) -> str:
+        return ", ".join(
+            f"{OPTION_PREFIX}{key} = {value}" for key, value in sorted(self.saved.items())
+        )
+
+
+def check_settings(lineage: Lineage) -> Settings:
+    """The lineage's settings, or SettingsError naming the option and the fix."""
+    options = lineage.options
+    where = f"in {lineage.conf_path}"
+    for option in lineage.listed_options:
+        raise SettingsError(
+            f"{OPTION_PREFIX}{option} {where} holds a comma outside quotes: certbot reads a list",
+            f'put the value in double quotes: {OPTION_PREFIX}{option} = "{options[option]}"',
+        )
+    path = _given(options.get("credentials"))
+    if path is None:
+        raise SettingsError(
+            f"{where}: no {OPTION_PREFIX}credentials",
+            f"add {OPTION_PREFIX}credentials = /etc/letsencrypt/dnscale.ini under [renewalparams]",
+        )
+    _check_propagation(options, where)
+    dns = _dns_client(_given(options.get("resolver")), where)
+    return Settings(
+        os.path.expanduser(path),
+        dns,
+        _nameservers(dns, _given(options.get("nameservers")), where),
+        options,
+    )
+
+
+def _given(value: str | None) -> str | None:
+    """certbot saves an unset option as the word None."""
+    return None if value is None or value.strip() in ("", "None") else value.strip()
+
+
+def _check_propagation(options: dict[str, str], where: str) -> None:
+    seconds = options.get("propagation_seconds", "60").strip()
+    if not seconds.isdigit():
+        raise SettingsError(
+            f"{OPTION_PREFIX}propagation_seconds = {seconds!r} {where} is not a whole number",
+            f"set {OPTION_PREFIX}propagation_seconds = 60 (or remove the line)",
+        )
+    check = options.get("propagation_check", "on").strip()
+    if check not in PROPAGATION_CHECK_CHOICES:
+        raise SettingsError(
+            f"{OPTION_PREFIX}propagation_check = {check!r} {where} is neither on nor off",
+            f"set {OPTION_PREFIX}propagation_check = on (or remove the line)",
+        )
+    required = options.get("require_propagation", "False").strip()
+    if required not in _BOOLEAN_WORDS:
+        raise SettingsError(
+            f"{OPTION_PREFIX}require_propagation = {required!r} {where} is not True or False",
+            f"set {OPTION_PREFIX}require_propagation = True or False",
+        )
+
+
+def _dns_client(resolver: str | None, where: str) -> DnsClient:
+    try:
+        return DnsClient(resolver)
+    except ValueError as err:
+        raise SettingsError(
+            f"{OPTION_PREFIX}resolver {where}: {err}",
+            f"set {OPTION_PREFIX}resolver = IP or IP:PORT (IPv6: [ADDRESS]:PORT), or remove it",
+        ) from err
+
+
+def _nameservers(dns: DnsClient, text: str | None, where: str) -> list[Server] | None:
+    if text is None:
+        return None
+    hosts = [host.strip() for host in text.split(",") if host.strip()]
+    try:
+        return dns.servers(hosts)
+    except ValueError as err:
+        raise SettingsError(
+            f"{OPTION_PREFIX}nameservers {where}: {err}",
+            f"set {OPTION_PREFIX}nameservers = HOST[:PORT],... in double quotes, or remove it",
+        ) from err
+    except DnsLookupError as err:
+        raise SettingsError(
+            f"{OPTION_PREFIX}nameservers {where}: cannot find an address: {err}",
+            "name nameservers that resolve, or give their IP addresses",
+        ) from err

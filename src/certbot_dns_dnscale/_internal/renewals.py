@@ -1,0 +1,199 @@
+"""``check --renewals``: every certificate certbot will renew with dns-dnscale, checked with the
+names of its current certificate and the settings saved in its renewal conf.
+
+A problem with one lineage (a broken conf, a missing certificate, unreadable credentials) is a
+finding of that lineage; the others are still checked.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from certbot import errors
+
+from certbot_dns_dnscale._internal.about import user_agent
+from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.credentials import Credentials, read_credentials_file
+from certbot_dns_dnscale._internal.errors import DNScaleError
+from certbot_dns_dnscale._internal.hints import Context, explain
+from certbot_dns_dnscale._internal.renewal_conf import (
+    Certificate,
+    CertificateError,
+    Lineage,
+    RenewalConfError,
+    read_certificate,
+    read_lineage,
+    renewal_confs,
+)
+from certbot_dns_dnscale._internal.renewal_due import renewal_time
+from certbot_dns_dnscale._internal.renewal_settings import SettingsError, check_settings
+from certbot_dns_dnscale._internal.setup_check import (
+    CheckOptions,
+    Finding,
+    NameReport,
+    SetupChecker,
+)
+from certbot_dns_dnscale._internal.zones import Zone
+
+
+@dataclass
+class LineageReport:
+    name: str
+    conf_path: str
+    authenticator: str | None
+    skipped: bool = False
+    names: list[str] = field(default_factory=list)
+    expires: datetime | None = None
+    days_left: int | None = None
+    renews_from: datetime | None = None
+    due: bool | None = None
+    settings: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    name_reports: list[NameReport] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return (
+            not self.skipped
+            and all(f.ok for f in self.findings)
+            and all(r.ready for r in self.name_reports)
+        )
+
+
+def check_renewals(config_dir: Path, *, write_test: bool, now: datetime) -> list[LineageReport]:
+    """One report per renewal conf; ConfigDirError when the directory cannot be read."""
+    return [_check_conf(path, write_test=write_test, now=now) for path in renewal_confs(config_dir)]
+
+
+def _check_conf(path: Path, *, write_test: bool, now: datetime) -> LineageReport:
+    try:
+        lineage = read_lineage(path)
+    except RenewalConfError as err:
+        report = LineageReport(path.name.removesuffix(".conf"), str(path), None)
+        report.findings.append(Finding("renewal conf", False, str(err), f"fix or remove {path}"))
+        return report
+    report = LineageReport(
+        lineage.name, str(path), lineage.authenticator, skipped=not lineage.uses_plugin
+    )
+    if lineage.uses_plugin:
+        report.settings = dict(lineage.options)
+        _check_lineage(lineage, report, write_test=write_test, now=now)
+    return report
+
+
+def _check_lineage(
+    lineage: Lineage, report: LineageReport, *, write_test: bool, now: datetime
+) -> None:
+    try:
+        cert = read_certificate(lineage.cert_path)
+    except CertificateError as err:
+        fix = f"run certbot certificates, then certbot renew --cert-name {lineage.name}"
+        report.findings.append(Finding("certificate", False, str(err), fix))
+        return
+    report.names = cert.names
+    report.findings.extend(_timing(lineage, cert, report, now))
+    try:
+        settings = check_settings(lineage)
+    except SettingsError as err:
+        report.findings.append(Finding("settings", False, str(err), err.fix))
+        return
+    report.findings.append(Finding("settings", True, settings.describe()))
+    credentials = _credentials(settings.credentials_path, report)
+    if credentials is None:
+        return
+    client = DNScaleClient(
+        credentials.api_token, credentials.base_url, user_agent=user_agent("check")
+    )
+    try:
+        zones = _token(client, settings.credentials_path, report)
+        if zones is None:
+            return
+        options = CheckOptions(
+            credentials_path=settings.credentials_path,
+            ttl_seconds=credentials.ttl_seconds,
+            write_test=write_test,
+            nameservers=settings.nameservers,
+        )
+        checker = SetupChecker(client, settings.dns, options, zones)
+        report.name_reports = [checker.check(name) for name in cert.names]
+    finally:
+        client.close()
+
+
+def _timing(
+    lineage: Lineage, cert: Certificate, report: LineageReport, now: datetime
+) -> list[Finding]:
+    left = cert.not_after - now
+    report.expires, report.days_left = cert.not_after, left.days
+    expiry = Finding(
+        "expiry",
+        left.total_seconds() > 0,
+        f"expires {cert.not_after:%Y-%m-%d %H:%M} UTC ({_days(left.days)})",
+        None
+        if left.total_seconds() > 0
+        else "renewals have been failing: run certbot renew and read its log",
+    )
+    try:
+        when = renewal_time(cert, lineage.renew_before_expiry)
+    except ValueError as err:
+        return [
+            expiry,
+            Finding("renewal", False, str(err), f"fix renew_before_expiry in {lineage.conf_path}"),
+        ]
+    report.renews_from, report.due = when.renews_from, now >= when.renews_from
+    if not lineage.autorenew:
+        detail = "autorenew = False: certbot renew leaves it alone"
+    elif report.due:
+        detail = f"certbot renews it at its next run ({when.rule})"
+    else:
+        detail = f"certbot renews it from {when.renews_from:%Y-%m-%d %H:%M} UTC ({when.rule})"
+    return [expiry, Finding("renewal", True, detail)]
+
+
+def _days(days: int) -> str:
+    return f"in {days} days" if days >= 0 else f"{-days} days ago"
+
+
+def _credentials(path: str, report: LineageReport) -> Credentials | None:
+    try:
+        credentials = read_credentials_file(path)
+    except errors.PluginError as err:
+        report.findings.append(
+            Finding(
+                "credentials",
+                False,
+                str(err),
+                "fix the file or dns_dnscale_credentials in the renewal conf",
+            )
+        )
+        return None
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if mode & stat.S_IRWXO:
+        report.findings.append(
+            Finding(
+                "credentials",
+                False,
+                f"{path} is readable by others (mode {mode:o})",
+                f"chmod 600 {path}",
+            )
+        )
+    else:
+        report.findings.append(Finding("credentials", True, f"{path} (mode {mode:o})"))
+    return credentials
+
+
+def _token(
+    client: DNScaleClient, credentials_path: str, report: LineageReport
+) -> list[Zone] | None:
+    try:
+        zones = client.list_zones()
+    except DNScaleError as err:
+        context = Context("list the zones", credentials_path, client.base_url)
+        report.findings.append(Finding("token", False, explain(err, context)))
+        return None
+    report.findings.append(Finding("token", True, f"accepted; it sees {len(zones)} zone(s)"))
+    return zones
