@@ -13,9 +13,11 @@ from certbot_dns_dnscale.sandbox.api import (
     Grant,
     make_http_server,
 )
-from certbot_dns_dnscale.sandbox.dns_server import DnsAnswerer, DnsServer
+from certbot_dns_dnscale.sandbox.dns_answers import DnsAnswerer
+from certbot_dns_dnscale.sandbox.dns_server import DnsServer
 from certbot_dns_dnscale.sandbox.faults import FAULT_KINDS, FaultPlan
 from certbot_dns_dnscale.sandbox.lifecycle import Lifecycle
+from certbot_dns_dnscale.sandbox.nameservers import Nameserver, NameserverSettings, bind_nameservers
 from certbot_dns_dnscale.sandbox.store import Record, ZoneStore, canonical
 
 DEFAULT_ZONES = ("example.com", "sub.example.com", "example.org", "example.net")
@@ -44,6 +46,9 @@ class SandboxSettings:
     api_port: int = 0
     dns_port: int = 0
     extra_tokens: dict[str, Grant] = field(default_factory=dict)
+    # Authoritative servers on port 53 named by the zones' NS records (needs root); without
+    # them the NS records name ns1/ns2.dnscale.eu, which do not resolve.
+    nameservers: tuple[NameserverSettings, ...] = ()
 
 
 class Sandbox(Lifecycle):
@@ -54,8 +59,11 @@ class Sandbox(Lifecycle):
         zone_names = list(settings.zones) + [
             f"extra-{i:04d}.example" for i in range(settings.extra_zones)
         ]
+        lags = [ns.lag_seconds or 0.0 for ns in settings.nameservers]
         self.store = ZoneStore(
-            zone_names, propagation_delay_seconds=settings.propagation_delay_seconds
+            zone_names,
+            propagation_delay_seconds=settings.propagation_delay_seconds,
+            longest_lag_seconds=max(lags, default=0.0),
         )
         self.faults = FaultPlan(
             settings.fault_rate,
@@ -81,8 +89,16 @@ class Sandbox(Lifecycle):
             ),
         )
         self.dns = DnsAnswerer(self.store, tamper_txt=settings.tamper_txt)
-        self._http = make_http_server(self.api, settings.host, settings.api_port)
-        self._dns_server = DnsServer(self.dns, settings.host, settings.dns_port)
+        self.nameservers: list[Nameserver] = bind_nameservers(
+            settings.nameservers, self.store, [self.dns], tamper_txt=settings.tamper_txt
+        )
+        try:
+            self._http = make_http_server(self.api, settings.host, settings.api_port)
+            self._dns_server = DnsServer(self.dns, settings.host, settings.dns_port)
+        except OSError:
+            for nameserver in self.nameservers:
+                nameserver.stop()
+            raise
         self._http_thread: threading.Thread | None = None
 
     @property
@@ -108,12 +124,17 @@ class Sandbox(Lifecycle):
         )
         self._http_thread.start()
         self._dns_server.start()
+        for nameserver in self.nameservers:
+            nameserver.start()
         return self
 
     def stop(self) -> None:
-        self._http.shutdown()
+        if self._http_thread is not None:  # shutdown() waits for a loop that never ran
+            self._http.shutdown()
         self._http.server_close()
         self._dns_server.stop()
+        for nameserver in self.nameservers:
+            nameserver.stop()
 
     def credentials_ini(self, token: str | None = None, **extra: str) -> str:
         """The text of a credentials file pointing the plugin at this sandbox."""

@@ -1,7 +1,7 @@
-"""The sandbox's zones and records, shared by its API and its DNS server.
+"""The sandbox's zones and records, shared by its API and its DNS servers.
 
-API changes are immediate; DNS sees each change only ``propagation_delay_seconds`` later, the way
-an anycast network catches up.
+API changes are immediate; DNS sees each change only after a lag, the way an anycast network
+catches up: ``propagation_delay_seconds`` by default, or the lag a nameserver is given.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 SUPPORTED_TYPES = frozenset({"TXT", "A", "AAAA", "CNAME", "CAA", "NS", "MX"})
 NAMESPACE = uuid.UUID("9d3a4a52-4f55-4d59-9a49-5e6f1c2b7a10")
+CUSTOMER_ID = str(uuid.uuid5(NAMESPACE, "sandbox-customer"))
+ZONE_TIMESTAMP = "2026-01-01T00:00:00Z"
 
 
 def canonical(name: str) -> str:
@@ -32,11 +33,12 @@ class Record:
     content: str
     ttl: int
     comment: str | None
-    created_at: str
-    visible_from: float
-    hidden_from: float | None = None
+    changed_at: float  # the store's clock when the API stored it
+    propagated: bool = False  # served by DNS from the start: set up beforehand
+    deleted_at: float | None = None
 
     def to_api(self) -> dict[str, object]:
+        """Exactly the keys of DNScale's record object: it never says when a record was made."""
         return {
             "id": self.id,
             "name": self.name + ".",
@@ -46,8 +48,12 @@ class Record:
             "priority": None,
             "disabled": False,
             "comment": self.comment,
-            "created_at": self.created_at,
         }
+
+    def served(self, now: float, lag_seconds: float) -> bool:
+        """Does a nameserver ``lag_seconds`` behind the API serve this record at ``now``?"""
+        shown = self.propagated or self.changed_at + lag_seconds <= now
+        return shown and (self.deleted_at is None or now < self.deleted_at + lag_seconds)
 
 
 @dataclass
@@ -59,14 +65,14 @@ class ZoneState:
     def to_api(self) -> dict[str, object]:
         return {
             "id": self.id,
-            "customer_id": "sandbox-customer",
+            "customer_id": CUSTOMER_ID,
             "name": self.name,
             "type": "master",
-            "region": "eu",
+            "region": "EU",
             "status": "active",
-            "settings": {},
-            "created_at": "2026-01-01T00:00:00Z",
-            "updated_at": "2026-01-01T00:00:00Z",
+            "settings": {"dnssec_enabled": False},
+            "created_at": ZONE_TIMESTAMP,
+            "updated_at": ZONE_TIMESTAMP,
         }
 
 
@@ -82,9 +88,12 @@ class ZoneStore:
         zone_names: list[str],
         *,
         propagation_delay_seconds: float = 0.0,
+        longest_lag_seconds: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.propagation_delay_seconds = propagation_delay_seconds
+        # deleted records are forgotten once the slowest nameserver stopped serving them
+        self.longest_lag_seconds = max(propagation_delay_seconds, longest_lag_seconds or 0.0)
         self._clock = clock
         self._lock = threading.Lock()
         self._zones: dict[str, ZoneState] = {}
@@ -132,7 +141,7 @@ class ZoneStore:
     def records(self, zone_id: str) -> list[Record]:
         with self._lock:
             zone = self._zones[zone_id]
-            live = [r for r in zone.records.values() if r.hidden_from is None]
+            live = [r for r in zone.records.values() if r.deleted_at is None]
         return sorted(live, key=lambda r: (r.name, r.type, r.content))
 
     def add(
@@ -153,39 +162,29 @@ class ZoneStore:
         with self._lock:
             zone = self._zones[zone_id]
             existing = zone.records.get(record_id)
-            if existing is not None and existing.hidden_from is None:
+            if existing is not None and existing.deleted_at is None:
                 raise ConflictError(record_id)
-            record = Record(
-                id=record_id,
-                zone_id=zone_id,
-                name=name,
-                type=rtype,
-                content=content,
-                ttl=ttl,
-                comment=comment,
-                created_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                visible_from=now if propagated else now + self.propagation_delay_seconds,
-            )
+            record = Record(record_id, zone_id, name, rtype, content, ttl, comment, now, propagated)
             zone.records[record_id] = record
             for other in zone.records.values():  # the TTL belongs to the whole RRset
-                if other.name == name and other.type == rtype and other.hidden_from is None:
+                if other.name == name and other.type == rtype and other.deleted_at is None:
                     other.ttl = ttl
             return record
 
     def get(self, zone_id: str, record_id: str) -> Record | None:
         with self._lock:
             record = self._zones[zone_id].records.get(record_id)
-        return record if record is not None and record.hidden_from is None else None
+        return record if record is not None and record.deleted_at is None else None
 
     def delete(self, zone_id: str, record_ids: list[str]) -> int:
-        hide_at = self._clock() + self.propagation_delay_seconds
+        now = self._clock()
         with self._lock:
             zone = self._zones[zone_id]
             count = 0
             for record_id in record_ids:
                 record = zone.records.get(record_id)
-                if record is not None and record.hidden_from is None:
-                    record.hidden_from = hide_at
+                if record is not None and record.deleted_at is None:
+                    record.deleted_at = now
                     count += 1
             return count
 
@@ -197,27 +196,24 @@ class ZoneStore:
             if r.name == name and r.type == rtype and (content is None or r.content == content)
         ]
 
-    # -- DNS view (changes show after the propagation delay) --------------------------------
+    # -- DNS view (changes show after a lag) -------------------------------------------------
 
-    def visible(self, name: str) -> list[Record]:
-        """Records at ``name`` that DNS serves now."""
+    def visible(self, name: str, lag_seconds: float | None = None) -> list[Record]:
+        """Records at ``name`` that a nameserver ``lag_seconds`` behind (default: the
+        propagation delay) serves now."""
         wanted, now = canonical(name), self._clock()
+        lag = self.propagation_delay_seconds if lag_seconds is None else lag_seconds
         zone = self.zone_for(wanted)
         if zone is None:
             return []
         with self._lock:
             self._purge(zone, now)
-            return [
-                r
-                for r in zone.records.values()
-                if r.name == wanted
-                and r.visible_from <= now
-                and (r.hidden_from is None or now < r.hidden_from)
-            ]
+            return [r for r in zone.records.values() if r.name == wanted and r.served(now, lag)]
 
-    def name_exists(self, name: str) -> bool:
+    def name_exists(self, name: str, lag_seconds: float | None = None) -> bool:
         """True when DNS knows the name: records at it or below it (empty non-terminal)."""
         wanted, now = canonical(name), self._clock()
+        lag = self.propagation_delay_seconds if lag_seconds is None else lag_seconds
         zone = self.zone_for(wanted)
         if zone is None:
             return False
@@ -225,16 +221,16 @@ class ZoneStore:
             return True
         with self._lock:
             return any(
-                (r.name == wanted or r.name.endswith("." + wanted))
-                and r.visible_from <= now
-                and (r.hidden_from is None or now < r.hidden_from)
+                (r.name == wanted or r.name.endswith("." + wanted)) and r.served(now, lag)
                 for r in zone.records.values()
             )
 
-    @staticmethod
-    def _purge(zone: ZoneState, now: float) -> None:
+    def _purge(self, zone: ZoneState, now: float) -> None:
+        forget_before = now - self.longest_lag_seconds
         gone = [
-            k for k, r in zone.records.items() if r.hidden_from is not None and r.hidden_from <= now
+            key
+            for key, r in zone.records.items()
+            if r.deleted_at is not None and r.deleted_at <= forget_before
         ]
         for key in gone:
             del zone.records[key]
