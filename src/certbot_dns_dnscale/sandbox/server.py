@@ -5,17 +5,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from certbot_dns_dnscale.sandbox.api import (
-    ALL_SCOPES,
-    ApiSettings,
-    Call,
-    DNScaleApi,
-    Grant,
-    make_http_server,
-)
+from certbot_dns_dnscale.sandbox.api import ALL_SCOPES, ApiSettings, Call, DNScaleApi, Grant
 from certbot_dns_dnscale.sandbox.dns_answers import DnsAnswerer
 from certbot_dns_dnscale.sandbox.dns_server import DnsServer
 from certbot_dns_dnscale.sandbox.faults import FAULT_KINDS, FaultPlan
+from certbot_dns_dnscale.sandbox.http_handler import make_http_server
 from certbot_dns_dnscale.sandbox.lifecycle import Lifecycle
 from certbot_dns_dnscale.sandbox.nameservers import Nameserver, NameserverSettings, bind_nameservers
 from certbot_dns_dnscale.sandbox.store import Record, ZoneStore, canonical

@@ -1,0 +1,145 @@
+"""The sandbox API's HTTP plumbing: reading requests, injecting faults, writing DNScale's
+envelopes with a request id. What a route does is in ``api`` (routing) and ``service``."""
+
+from __future__ import annotations
+
+import json
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from certbot_dns_dnscale.sandbox.api import DNScaleApi
+from certbot_dns_dnscale.sandbox.service import ApiError, Request
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    api: DNScaleApi  # set on the subclass made per server
+    _path = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def _handle(self, method: str) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        url = urlsplit(self.path)
+        self._path = url.path
+        if url.path.startswith("/_sandbox/"):
+            self._admin(method, url.path)
+            return
+        self.api.enter()
+        try:
+            self._api_call(method, url.path, url.query, body)
+        finally:
+            self.api.leave()
+
+    def _api_call(self, method: str, path: str, query: str, body: bytes) -> None:
+        settings = self.api.settings
+        if settings.latency_ms:
+            time.sleep(settings.latency_ms / 1000)
+        try:
+            matched, params = self.api.match(method, path)
+        except ApiError as err:
+            self._send_error(method, path, err, None)
+            return
+        route = matched.template
+        fault = settings.faults.draw(method, route)
+        if fault in ("429", "500", "502", "503"):
+            self._send_fault(method, route, int(fault))
+            return
+        if fault == "drop":
+            self._drop(method, route, fault)
+            return
+        if fault == "slow":
+            time.sleep(settings.faults.slow_seconds)
+        try:
+            grant = self.api.authorise(self.headers.get("Authorization"), matched.scope)
+            status, data = matched.behaviour(Request(params, parse_qs(query), body, grant))
+        except ApiError as err:
+            self._send_error(method, route, err, fault)
+            return
+        if fault == "lost":
+            self._drop(method, route, fault)
+            return
+        payload = None if data is None else {"status": "success", "data": data}
+        if data is not None and "zones" in data:
+            payload = {**(payload or {}), "zones": data["zones"]}  # the deprecated alias
+        self.api.record_call(method, route, self._path, status, fault)
+        self._send(status, payload)
+
+    def _admin(self, method: str, path: str) -> None:
+        if path == "/_sandbox/calls" and method == "GET":
+            calls = [c.__dict__ for c in self.api.calls]
+            self._send(200, {"status": "success", "data": {"calls": calls}})
+        elif path == "/_sandbox/calls" and method == "DELETE":
+            self.api.calls.clear()
+            self._send(204, None)
+        else:
+            self._send(404, {"status": "error", "error": {"code": "NOT_FOUND", "message": path}})
+
+    def _send_error(self, method: str, route: str, err: ApiError, fault: str | None) -> None:
+        error = {"code": err.code, "message": err.message, "details": []}
+        self.api.record_call(method, route, self._path, err.status, fault)
+        self._send(err.status, {"status": "error", "error": error})
+
+    def _send_fault(self, method: str, route: str, status: int) -> None:
+        self.api.record_call(method, route, self._path, status, str(status))
+        if status == 429:
+            retry_after = str(self.api.settings.faults.retry_after_seconds)
+            self._send(
+                429, _error("RATE_LIMITED", "too many requests"), {"Retry-After": retry_after}
+            )
+        elif status == 502:
+            self._send_raw(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
+        else:
+            self._send(status, _error("INTERNAL_ERROR", "transient failure"))
+
+    def _drop(self, method: str, route: str, fault: str) -> None:
+        self.close_connection = True
+        self.api.record_call(method, route, self._path, 0, fault)
+
+    def _send(
+        self, status: int, payload: dict[str, Any] | None, headers: dict[str, str] | None = None
+    ) -> None:
+        body = b"" if payload is None else json.dumps(payload).encode()
+        self._send_raw(status, body, "application/json", headers)
+
+    def _send_raw(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("X-Request-ID", self.api.next_request_id())
+        if body:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        try:
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up waiting (a "slow" fault)
+
+
+def make_http_server(api: DNScaleApi, host: str, port: int) -> ThreadingHTTPServer:
+    handler = type("SandboxHandler", (_RequestHandler,), {"api": api})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"status": "error", "error": {"code": code, "message": message, "details": []}}
