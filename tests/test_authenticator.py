@@ -511,3 +511,74 @@ def test_challenges_of_certbots_before_5_3_are_read_by_their_domain(
     challenge = achall("www.example.org")
     auth.perform([OldStyleChallenge(challenge)])  # type: ignore[list-item]
     assert api.request_history[-1].json()["name"] == "_acme-challenge.www.example.org."
+
+
+# -- one certbot process, many lineages (certbot renew) ----------------------------------------
+
+
+def test_lineages_renewed_in_one_process_share_one_zone_listing(
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    make_authenticator: MakeAuthenticator,
+    api: rm.Mocker,
+) -> None:
+    """certbot renew builds one authenticator per lineage; the zone list is read once."""
+    credentials = write_credentials()
+    for index, domain in enumerate(["www.example.com", "example.org", "a.sub.example.com"]):
+        lineage = make_authenticator(credentials)
+        challenge = achall(domain, bytes([65 + index]) * 32)
+        lineage.perform([challenge])
+        lineage.cleanup([challenge])
+    assert [m for m, p in calls(api) if p == "/v1/zones"] == ["GET"]
+    assert [m for m, _ in calls(api)].count("DELETE") == 3
+
+
+# -- options as a hand-edited renewal conf gives them ------------------------------------------
+
+
+def test_nameservers_from_a_renewal_conf_list_are_each_checked(
+    make_authenticator: MakeAuthenticator, write_credentials: Callable[..., Path]
+) -> None:
+    auth = make_authenticator(write_credentials(), nameservers=["127.0.0.1:53", "[::1"])
+    with pytest.raises(errors.PluginError, match=r"--dns-dnscale-nameservers: .*\[::1"):
+        auth.prepare()
+
+
+def test_nameservers_from_a_renewal_conf_list_are_used_one_by_one(
+    make_authenticator: MakeAuthenticator, write_credentials: Callable[..., Path]
+) -> None:
+    auth = make_authenticator(write_credentials(), nameservers=["127.0.0.1:53", " 127.0.0.2"])
+    auth.prepare()
+    assert auth._nameserver_option() == ["127.0.0.1:53", "127.0.0.2"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("resolver", ""), ("resolver", "  "), ("resolver", ["127.0.0.1", "127.0.0.2"]),
+     ("nameservers", "")],
+)  # fmt: skip
+def test_empty_or_several_resolvers_are_refused_naming_the_fix(
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    option: str,
+    value: object,
+) -> None:
+    auth = make_authenticator(write_credentials(), **{option: value})
+    with pytest.raises(errors.PluginError, match=rf"--dns-dnscale-{option} .*leave it out"):
+        auth.prepare()
+
+
+def test_a_propagation_bound_beyond_a_day_is_refused(
+    make_authenticator: MakeAuthenticator, write_credentials: Callable[..., Path]
+) -> None:
+    auth = make_authenticator(write_credentials(), propagation_seconds=10**20)
+    with pytest.raises(errors.PluginError, match="use at most 86400"):
+        auth.prepare()
+
+
+def test_a_propagation_bound_of_a_day_is_accepted(
+    make_authenticator: MakeAuthenticator, write_credentials: Callable[..., Path]
+) -> None:
+    auth = make_authenticator(write_credentials(), propagation_seconds=86400)
+    auth.prepare()
+    assert auth._wait_settings().bound_seconds == 86400

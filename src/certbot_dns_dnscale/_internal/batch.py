@@ -20,6 +20,7 @@ from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError
 from certbot_dns_dnscale._internal.errors import ChallengeError, DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain
 from certbot_dns_dnscale._internal.marks import make_mark
+from certbot_dns_dnscale._internal.name_rules import CHALLENGE_PREFIX, name_problem
 from certbot_dns_dnscale._internal.waiting import WaitSettings, wait_for_records
 from certbot_dns_dnscale._internal.zone_cache import ZoneView
 from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name, suffixes
@@ -76,6 +77,8 @@ class ChallengeBatch:
         Every name is matched to its zone before anything is created, so a name without a zone
         fails the run with nothing to clean up.
         """
+        for validation_name, _ in challenges:
+            _check_name(validation_name)
         self._zones()
         plans = self._map_concurrently(lambda c: self._plan(*c), challenges)
         self._map_concurrently(self._create, plans)
@@ -217,6 +220,17 @@ class ChallengeBatch:
             api_url=self._client.base_url,
             zone=zone.name if zone else None,
             name=name,
+        )
+
+
+def _check_name(validation_name: str) -> None:
+    """Refuse, before anything is created, a name DNS cannot carry (certbot and the CA may
+    accept a 64-character label or a name too long once ``_acme-challenge.`` is put before it)."""
+    problem = name_problem(validation_name.removeprefix(CHALLENGE_PREFIX))
+    if problem is not None:
+        raise ChallengeError(
+            f"Cannot answer the DNS-01 challenge at {validation_name}: {problem}. Remove that "
+            "name from the certificate (certbot's -d options)."
         )
 
 

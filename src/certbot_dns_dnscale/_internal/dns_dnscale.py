@@ -32,6 +32,7 @@ from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 logger = logging.getLogger(__name__)
 
 DEFAULT_PROPAGATION_SECONDS = 60
+MAX_PROPAGATION_SECONDS = 86400
 PROPAGATION_CHECK_CHOICES = ("on", "off")
 
 
@@ -97,27 +98,51 @@ class Authenticator(dns_common.DNSAuthenticator):
         )
 
     def prepare(self) -> None:
-        """Check the options before anything is created."""
+        """Check the options before anything is created.
+
+        Values may come from a hand-edited renewal conf, where ``a, b`` arrives as a list.
+        """
         seconds = self.conf("propagation-seconds")
-        if not isinstance(seconds, int) or seconds < 0:
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
             raise errors.PluginError(
                 f"--dns-dnscale-propagation-seconds must be a whole number of seconds, 0 or "
                 f"more (got {seconds!r})."
+            )
+        if seconds > MAX_PROPAGATION_SECONDS:
+            raise errors.PluginError(
+                f"--dns-dnscale-propagation-seconds {seconds} is more than a day; use at most "
+                f"{MAX_PROPAGATION_SECONDS} (DNScale's nameservers show changes in seconds)."
             )
         if self.conf("propagation-check") not in PROPAGATION_CHECK_CHOICES:
             raise errors.PluginError(
                 f"--dns-dnscale-propagation-check must be on or off "
                 f"(got {self.conf('propagation-check')!r})."
             )
-        for server in self._nameserver_option():
+        servers = self._nameserver_option()
+        if self.conf("nameservers") is not None and not servers:
+            raise errors.PluginError(
+                "--dns-dnscale-nameservers is empty; give HOST[:PORT],... or leave it out to "
+                "check the zone's own nameservers."
+            )
+        for server in servers:
             _check_server_option("nameservers", server)
-        if self.conf("resolver"):
-            try:
-                DnsClient(self.conf("resolver"))
-            except ValueError as err:
-                raise errors.PluginError(
-                    f"--dns-dnscale-resolver: {err}; use IP or IP:PORT (IPv6: [ADDRESS]:PORT)."
-                ) from err
+        self._check_resolver_option()
+
+    def _check_resolver_option(self) -> None:
+        resolver = self.conf("resolver")
+        if resolver is None:
+            return
+        if not isinstance(resolver, str) or not resolver.strip():
+            raise errors.PluginError(
+                f"--dns-dnscale-resolver must be one IP or IP:PORT (got {resolver!r}); leave "
+                "it out to use the system's resolver."
+            )
+        try:
+            DnsClient(resolver)
+        except ValueError as err:
+            raise errors.PluginError(
+                f"--dns-dnscale-resolver: {err}; use IP or IP:PORT (IPv6: [ADDRESS]:PORT)."
+            ) from err
 
     def auth_hint(self, failed_achalls: list[achallenges.AnnotatedChallenge]) -> str:
         return (
@@ -208,8 +233,10 @@ class Authenticator(dns_common.DNSAuthenticator):
         )
 
     def _nameserver_option(self) -> list[str]:
+        """``a,b`` from the command line, or ``[a, b]`` from a hand-edited renewal conf."""
         value = self.conf("nameservers")
-        return [part.strip() for part in str(value).split(",") if part.strip()] if value else []
+        parts = value if isinstance(value, list) else str(value or "").split(",")
+        return [str(part).strip() for part in parts if str(part).strip()]
 
 
 def _challenge_values(achalls: list[achallenges.AnnotatedChallenge]) -> list[Challenge]:

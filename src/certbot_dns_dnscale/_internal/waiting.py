@@ -64,6 +64,13 @@ def _expected(records: list[TxtRecord], zones: list[Zone]) -> list[Expected]:
 
 def _report(outcome: Outcome, progress: ProgressLine, require: bool) -> None:
     seconds = f"{outcome.waited_seconds:.1f} s"
+    if not outcome.checked and require:
+        raise ChallengeError(
+            f"Could not check whether the TXT records are live ({outcome.reason}), and "
+            "--dns-dnscale-require-propagation is set: not asking the CA to validate. Allow "
+            "outbound DNS to the zone's nameservers, or set --dns-dnscale-resolver / "
+            "--dns-dnscale-nameservers."
+        )
     if not outcome.checked:
         progress.finish(f"Waited {seconds} for DNS changes to propagate.")
     elif outcome.complete:

@@ -1,0 +1,158 @@
+"""A batch of challenges, driven without certbot: plan, create, wait, delete."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+import requests
+import requests_mock as rm
+
+from certbot_dns_dnscale._internal.batch import ChallengeBatch
+from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.errors import ChallengeError
+from certbot_dns_dnscale._internal.waiting import WaitSettings
+from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
+from tests.conftest import API, TOKEN, envelope, txt, zone, zones_page
+
+RECORDS = f"{API}/zones/z-com/records"
+NO_WAIT = WaitSettings(bound_seconds=0, check=False)
+
+
+def make_batch(token: str = TOKEN) -> ChallengeBatch:
+    client = DNScaleClient(token, API, user_agent="t", sleep=lambda _: None)
+    return ChallengeBatch(
+        client,
+        ZoneView(directory_for(API, token), client.list_zones),
+        ttl_seconds=300,
+        credentials_path="/etc/letsencrypt/dnscale.ini",
+        wait=NO_WAIT,
+        notify=lambda _: None,
+    )
+
+
+def created(request: requests.PreparedRequest, context: Any) -> dict[str, Any]:
+    body = request.json()  # type: ignore[attr-defined]
+    context.status_code = 201
+    return envelope({"record": txt("id-" + body["content"], body["name"], body["content"])})
+
+
+@pytest.fixture
+def api(requests_mock: rm.Mocker) -> rm.Mocker:
+    requests_mock.get(f"{API}/zones", json=zones_page([zone("z-com", "example.com")]))
+    requests_mock.post(RECORDS, json=created)
+    requests_mock.delete(rm.ANY, status_code=204)
+    return requests_mock
+
+
+def methods(mock: rm.Mocker) -> list[str]:
+    return [request.method for request in mock.request_history]
+
+
+def test_a_batch_creates_then_deletes_exactly_its_records(api: rm.Mocker) -> None:
+    batch = make_batch()
+    challenges = [("_acme-challenge.example.com", "v1"), ("_acme-challenge.example.com", "v2")]
+    batch.perform(challenges)
+    batch.cleanup(challenges)
+    deleted = sorted(r.path for r in api.request_history if r.method == "DELETE")
+    assert deleted == [f"/v1/zones/z-com/records/id-{v}" for v in ("v1", "v2")]
+
+
+def test_a_name_without_a_zone_fails_the_batch_before_anything_is_created(
+    api: rm.Mocker,
+) -> None:
+    batch = make_batch()
+    challenges = [("_acme-challenge.example.com", "v1"), ("_acme-challenge.example.net", "v2")]
+    missing = r"No DNScale zone holds _acme-challenge\.example\.net"
+    with pytest.raises(ChallengeError, match=missing):
+        batch.perform(challenges)
+    assert "POST" not in methods(api)
+
+
+def test_a_name_dns_cannot_carry_fails_before_any_request(api: rm.Mocker) -> None:
+    too_long = "_acme-challenge." + "a" * 64 + ".example.com"
+    with pytest.raises(ChallengeError, match="Remove that name from the certificate"):
+        make_batch().perform([(too_long, "v1")])
+    assert api.request_history == []
+
+
+def test_cleanup_waits_for_a_create_still_on_its_way(requests_mock: rm.Mocker) -> None:
+    """After a signal certbot may clean up while a create is in flight; the record it stores
+    a moment later must still be deleted."""
+    create_started, release_create = threading.Event(), threading.Event()
+
+    def slow_create(request: requests.PreparedRequest, context: Any) -> dict[str, Any]:
+        create_started.set()
+        release_create.wait(timeout=10)
+        return created(request, context)
+
+    requests_mock.get(f"{API}/zones", json=zones_page([zone("z-com", "example.com")]))
+    requests_mock.post(RECORDS, json=slow_create)
+    requests_mock.delete(rm.ANY, status_code=204)
+    batch = make_batch()
+    challenge = [("_acme-challenge.example.com", "v1")]
+    performing = threading.Thread(target=batch.perform, args=(challenge,))
+    performing.start()
+    assert create_started.wait(timeout=10)
+    cleaning = threading.Thread(target=batch.cleanup, args=(challenge,))
+    cleaning.start()
+    cleaning.join(timeout=0.3)  # without the wait, cleanup would be over (and found nothing)
+    release_create.set()
+    cleaning.join(timeout=10)
+    performing.join(timeout=10)
+    assert methods(requests_mock)[-1] == "DELETE"
+
+
+# -- one zone list per process (certbot renew with many lineages) ------------------------------
+
+
+def zone_list_calls(mock: rm.Mocker) -> int:
+    return sum(1 for r in mock.request_history if r.method == "GET" and r.path == "/v1/zones")
+
+
+def test_later_batches_with_the_same_token_reuse_the_zone_list(api: rm.Mocker) -> None:
+    for value in ("v1", "v2", "v3"):
+        make_batch().perform([("_acme-challenge.example.com", value)])
+    assert zone_list_calls(api) == 1
+
+
+def test_batches_with_another_token_list_the_zones_themselves(api: rm.Mocker) -> None:
+    make_batch().perform([("_acme-challenge.example.com", "v1")])
+    make_batch("another-token-0123456789").perform([("_acme-challenge.example.com", "v2")])
+    assert zone_list_calls(api) == 2
+    tokens = {r.headers["Authorization"] for r in api.request_history if r.path == "/v1/zones"}
+    assert tokens == {f"Bearer {TOKEN}", "Bearer another-token-0123456789"}
+
+
+def test_a_zone_added_since_the_list_was_read_is_found_by_one_fresh_listing(
+    requests_mock: rm.Mocker,
+) -> None:
+    requests_mock.get(
+        f"{API}/zones",
+        [
+            {"json": zones_page([zone("z-com", "example.com")])},
+            {"json": zones_page([zone("z-com", "example.com"), zone("z-net", "example.net")])},
+        ],
+    )
+    requests_mock.post(rm.ANY, json=created)
+    make_batch().perform([("_acme-challenge.example.com", "v1")])
+    make_batch().perform([("_acme-challenge.example.net", "v2")])
+    assert zone_list_calls(requests_mock) == 2
+    assert requests_mock.last_request.path == "/v1/zones/z-net/records"
+
+
+def test_a_name_without_a_zone_in_a_fresh_list_is_not_listed_again(api: rm.Mocker) -> None:
+    batch = make_batch()
+    with pytest.raises(ChallengeError, match="among the 1 zone"):
+        batch.perform([("_acme-challenge.example.net", "v1"), ("_acme-challenge.a.net", "v2")])
+    assert zone_list_calls(api) == 1
+
+
+def test_a_kept_list_that_lacks_a_name_is_refreshed_only_once_per_batch(api: rm.Mocker) -> None:
+    make_batch().perform([("_acme-challenge.example.com", "v1")])
+    with pytest.raises(ChallengeError):
+        make_batch().perform(
+            [("_acme-challenge.example.net", "v2"), ("_acme-challenge.example.org", "v3")]
+        )
+    assert zone_list_calls(api) == 2
