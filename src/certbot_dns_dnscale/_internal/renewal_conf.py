@@ -69,7 +69,7 @@ def renewal_confs(config_dir: Path) -> list[Path]:
         )
     try:
         return sorted(path for path in renewal.iterdir() if path.suffix == ".conf")
-    except FileNotFoundError as err:
+    except (FileNotFoundError, NotADirectoryError) as err:
         raise ConfigDirError(
             f"{config_dir} has no renewal/ directory: is it certbot's config directory? "
             "Give that with --config-dir"

@@ -50,20 +50,21 @@ def renewal_time(
         lifetime = cert.not_after - cert.not_before
         if lifetime < SHORT_LIFETIME:
             return RenewalTime(
-                cert.not_before + lifetime / 2, "half the lifetime left (certbot 4.0+)"
+                cert.not_before + lifetime / 2, "certbot 4.0+: when half the lifetime is left"
             )
         return RenewalTime(
-            cert.not_before + lifetime * 2 / 3, "a third of the lifetime left (certbot 4.0+)"
+            cert.not_before + lifetime * 2 / 3, "certbot 4.0+: when a third of the lifetime is left"
         )
     interval = _interval(OLD_DEFAULT_INTERVAL, cert.not_after)
-    return RenewalTime(cert.not_after - interval, "30 days before expiry (certbot before 4.0)")
+    return RenewalTime(cert.not_after - interval, "certbot before 4.0: 30 days before expiry")
 
 
 def _interval(text: str, base: datetime) -> timedelta:
     """certbot's reading of an interval: parsedatetime, a bare number meaning days."""
     spec = f"{text} days" if text.strip().isdigit() else text
-    parsed, status = parsedatetime.Calendar().parseDT(spec, base, tzinfo=base.tzinfo)
-    if not status:
+    calendar = parsedatetime.Calendar(version=parsedatetime.VERSION_CONTEXT_STYLE)
+    parsed, context = calendar.parseDT(spec, base, tzinfo=base.tzinfo)
+    if not context.hasDateOrTime:
         raise ValueError(
             f"renew_before_expiry = {text!r} is not an interval certbot understands; "
             "use e.g. '30 days' or '2 weeks'"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from certbot import errors
@@ -19,7 +19,7 @@ from certbot_dns_dnscale._internal.about import user_agent
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.credentials import Credentials, read_credentials_file
 from certbot_dns_dnscale._internal.errors import DNScaleError
-from certbot_dns_dnscale._internal.hints import Context, explain
+from certbot_dns_dnscale._internal.hints import Context, diagnose
 from certbot_dns_dnscale._internal.renewal_conf import (
     Certificate,
     CertificateError,
@@ -128,11 +128,11 @@ def _timing(
     lineage: Lineage, cert: Certificate, report: LineageReport, now: datetime
 ) -> list[Finding]:
     left = cert.not_after - now
-    report.expires, report.days_left = cert.not_after, left.days
+    report.expires, report.days_left = cert.not_after, _whole_days(left)
     expiry = Finding(
         "expiry",
         left.total_seconds() > 0,
-        f"expires {cert.not_after:%Y-%m-%d %H:%M} UTC ({_days(left.days)})",
+        f"expires {cert.not_after:%Y-%m-%d %H:%M} UTC ({_days(_whole_days(left))})",
         None
         if left.total_seconds() > 0
         else "renewals have been failing: run certbot renew and read its log",
@@ -150,8 +150,16 @@ def _timing(
     elif report.due:
         detail = f"certbot renews it at its next run ({when.rule})"
     else:
-        detail = f"certbot renews it from {when.renews_from:%Y-%m-%d %H:%M} UTC ({when.rule})"
+        days = _days(_whole_days(when.renews_from - now))
+        detail = (
+            f"certbot renews it from {when.renews_from:%Y-%m-%d %H:%M} UTC ({days}; {when.rule})"
+        )
     return [expiry, Finding("renewal", True, detail)]
+
+
+def _whole_days(span: timedelta) -> int:
+    """Whole days, rounded towards zero either side of now."""
+    return span.days if span >= timedelta(0) else -(-span).days
 
 
 def _days(days: int) -> str:
@@ -193,7 +201,7 @@ def _token(
         zones = client.list_zones()
     except DNScaleError as err:
         context = Context("list the zones", credentials_path, client.base_url)
-        report.findings.append(Finding("token", False, explain(err, context)))
+        report.findings.append(Finding("token", False, str(err), diagnose(err, context)))
         return None
     report.findings.append(Finding("token", True, f"accepted; it sees {len(zones)} zone(s)"))
     return zones

@@ -1,0 +1,329 @@
+"""``check --renewals`` on certbot config directories built here, against the local sandbox."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from certbot_dns_dnscale._internal.cli import main
+from certbot_dns_dnscale._internal.renewal_conf import (
+    RenewalConfError,
+    read_certificate,
+    read_lineage,
+)
+from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
+
+NOW = datetime.now(timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(SandboxSettings(zones=("example.com", "example.org"))) as running:
+        yield running
+
+
+@pytest.fixture
+def credentials(sandbox: Sandbox, tmp_path: Path) -> Path:
+    path = tmp_path / "dnscale.ini"
+    path.write_text(sandbox.credentials_ini())
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    (tmp_path / "letsencrypt" / "renewal").mkdir(parents=True)
+    return tmp_path / "letsencrypt"
+
+
+def certificate_pem(names: list[str], not_before: datetime, not_after: datetime) -> bytes:
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), False)
+        .sign(key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def add_lineage(
+    config_dir: Path,
+    name: str,
+    names: list[str] | None = None,
+    *,
+    params: str,
+    top: str = "",
+    days_old: int = 10,
+    lifetime_days: int = 90,
+) -> Path:
+    """A lineage laid out as certbot does: archive/NAME/cert1.pem, live/NAME/cert.pem -> it."""
+    archive, live = config_dir / "archive" / name, config_dir / "live" / name
+    archive.mkdir(parents=True)
+    live.mkdir(parents=True)
+    start = NOW - timedelta(days=days_old)
+    pem = certificate_pem(names or [name], start, start + timedelta(days=lifetime_days))
+    (archive / "cert1.pem").write_bytes(pem)
+    os.symlink("../../archive/" + name + "/cert1.pem", live / "cert.pem")
+    conf = config_dir / "renewal" / f"{name}.conf"
+    conf.write_text(
+        f"{top}version = 5.8.0\narchive_dir = {archive}\ncert = {live}/cert.pem\n"
+        f"privkey = {live}/privkey.pem\nchain = {live}/chain.pem\n"
+        f"fullchain = {live}/fullchain.pem\n\n[renewalparams]\naccount = 0123abcd\n"
+        f"server = https://127.0.0.1:14000/dir\nkey_type = ecdsa\n{params}"
+    )
+    return conf
+
+
+def plugin_params(sandbox: Sandbox, credentials: Path, **extra: str) -> str:
+    """[renewalparams] lines as certbot saves them for dns-dnscale (strings, None and True)."""
+    values = {
+        "authenticator": "dns-dnscale",
+        "dns_dnscale_credentials": str(credentials),
+        "dns_dnscale_propagation_seconds": "5",
+        "dns_dnscale_nameservers": sandbox.dns_address,
+        "dns_dnscale_resolver": sandbox.dns_address,
+        "dns_dnscale_require_propagation": "True",
+        **extra,
+    }
+    return "".join(f"{key} = {value}\n" for key, value in values.items())
+
+
+def run_json(
+    config_dir: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, dict[str, dict]]:  # type: ignore[type-arg]
+    status = main(["check", "--renewals", "--config-dir", str(config_dir), "--json", *extra])
+    document = json.loads(capsys.readouterr().out)
+    return status, {lineage["name"]: lineage for lineage in document["lineages"]}
+
+
+def findings(lineage: dict) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {finding["check"]: finding for finding in lineage["findings"]}
+
+
+# -- reading renewal confs -----------------------------------------------------------------------
+
+
+def test_saved_options_are_read_as_certbot_saves_them(
+    sandbox: Sandbox, credentials: Path, config_dir: Path
+) -> None:
+    conf = add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
+    lineage = read_lineage(conf)
+    assert lineage.uses_plugin
+    assert lineage.options == {
+        "credentials": str(credentials),
+        "propagation_seconds": "5",
+        "nameservers": sandbox.dns_address,
+        "resolver": sandbox.dns_address,
+        "require_propagation": "True",
+    }
+    assert lineage.listed_options == ()
+
+
+def test_a_hand_edited_comma_list_is_joined_and_flagged(config_dir: Path) -> None:
+    params = "authenticator = dns-dnscale\ndns_dnscale_nameservers = 10.0.0.1:53, 10.0.0.2:53\n"
+    lineage = read_lineage(add_lineage(config_dir, "example.com", params=params))
+    assert lineage.options["nameservers"] == "10.0.0.1:53,10.0.0.2:53"
+    assert lineage.listed_options == ("nameservers",)
+
+
+def test_renew_before_expiry_is_read_from_the_top_of_the_conf(config_dir: Path) -> None:
+    conf = add_lineage(
+        config_dir, "example.com", params="authenticator = dns-dnscale\n",
+        top="renew_before_expiry = 20 days\n",
+    )  # fmt: skip
+    assert read_lineage(conf).renew_before_expiry == "20 days"
+
+
+def test_a_malformed_conf_names_the_line(config_dir: Path) -> None:
+    conf = config_dir / "renewal" / "broken.conf"
+    conf.write_text("cert = /x\n[renewalparams\nauthenticator = dns-dnscale\n")
+    with pytest.raises(
+        RenewalConfError, match=r"not a valid renewal configuration \(problem at line 2\)"
+    ):
+        read_lineage(conf)
+
+
+def test_the_certificate_is_read_through_the_live_symlink_with_its_wildcard(
+    config_dir: Path,
+) -> None:
+    conf = add_lineage(
+        config_dir, "example.com", ["example.com", "*.example.com"], params="authenticator = x\n"
+    )
+    cert = read_certificate(read_lineage(conf).cert_path)
+    assert cert.names == ["example.com", "*.example.com"]
+    assert cert.not_after - cert.not_before == timedelta(days=90)
+
+
+# -- checking every lineage ----------------------------------------------------------------------
+
+
+def test_a_ready_lineage_is_checked_with_its_certificate_names_and_exits_0(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = ["example.com", "*.example.com"]
+    add_lineage(config_dir, "example.com", names, params=plugin_params(sandbox, credentials))
+    status, lineages = run_json(config_dir, capsys)
+    lineage = lineages["example.com"]
+    assert status == 0
+    assert lineage["status"] == "ready"
+    assert [check["name"] for check in lineage["checks"]] == names
+    assert list(findings(lineage)) == ["expiry", "renewal", "settings", "credentials", "token"]
+    assert lineage["days_left"] == 79
+    assert lineage["renewal_due"] is False
+
+
+def test_another_authenticator_is_skipped_not_failed(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
+    add_lineage(config_dir, "www.example.org", params="authenticator = webroot\n")
+    status, lineages = run_json(config_dir, capsys, "--no-write-test")
+    assert status == 0
+    assert lineages["www.example.org"]["status"] == "skipped"
+    assert lineages["www.example.org"]["authenticator"] == "webroot"
+
+
+def test_a_broken_conf_fails_its_lineage_and_the_others_are_still_checked(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
+    (config_dir / "renewal" / "broken.conf").write_text("[renewalparams]\nauthenticator = a\n")
+    status, lineages = run_json(config_dir, capsys)
+    assert status == 1
+    assert lineages["example.com"]["status"] == "ready"
+    broken = findings(lineages["broken"])["renewal conf"]
+    assert broken["ok"] is False
+    assert "has no 'cert = <path>' line" in broken["detail"]
+
+
+def test_a_missing_certificate_is_reported_for_its_lineage(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
+    (config_dir / "archive" / "example.com" / "cert1.pem").unlink()
+    status, lineages = run_json(config_dir, capsys)
+    certificate = findings(lineages["example.com"])["certificate"]
+    assert status == 1
+    assert "cert.pem does not exist (it points at " in certificate["detail"]
+    assert "certbot renew --cert-name example.com" in certificate["fix"]
+
+
+def test_unreadable_credentials_fail_that_lineage_only(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
+    moved = plugin_params(sandbox, credentials.with_name("moved.ini"))
+    add_lineage(config_dir, "example.org", params=moved)
+    status, lineages = run_json(config_dir, capsys, "--no-write-test")
+    assert status == 1
+    assert lineages["example.com"]["status"] == "ready"
+    assert "does not exist" in findings(lineages["example.org"])["credentials"]["detail"]
+
+
+def test_credentials_readable_by_others_say_chmod_600(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
+    credentials.chmod(0o644)
+    status, lineages = run_json(config_dir, capsys, "--no-write-test")
+    assert status == 1
+    assert findings(lineages["example.com"])["credentials"]["fix"] == f"chmod 600 {credentials}"
+
+
+def test_a_comma_list_in_the_conf_fails_with_the_quoted_value_as_fix(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = f"{sandbox.dns_address}, {sandbox.dns_address}"
+    params = plugin_params(sandbox, credentials, dns_dnscale_nameservers=listed)
+    add_lineage(config_dir, "example.com", params=params)
+    status, lineages = run_json(config_dir, capsys)
+    settings = findings(lineages["example.com"])["settings"]
+    assert status == 1
+    joined = f"{sandbox.dns_address},{sandbox.dns_address}"
+    assert (
+        settings["fix"] == f'put the value in double quotes: dns_dnscale_nameservers = "{joined}"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("dns_dnscale_propagation_seconds", "soon", "is not a whole number"),
+        ("dns_dnscale_propagation_check", "maybe", "is neither on nor off"),
+        ("dns_dnscale_require_propagation", "yes please", "is not True or False"),
+        ("dns_dnscale_resolver", "resolver.example", "the resolver must be an IP address"),
+        ("dns_dnscale_credentials", "None", "no dns_dnscale_credentials"),
+    ],
+)
+def test_a_saved_option_certbot_would_refuse_fails_the_lineage(
+    option: str,
+    value: str,
+    says: str,
+    sandbox: Sandbox,
+    credentials: Path,
+    config_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    add_lineage(
+        config_dir, "example.com", params=plugin_params(sandbox, credentials, **{option: value})
+    )
+    status, lineages = run_json(config_dir, capsys)
+    assert status == 1
+    assert says in findings(lineages["example.com"])["settings"]["detail"]
+
+
+def test_a_rejected_token_fails_the_lineage_naming_the_file_and_never_showing_it(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    credentials.write_text(sandbox.credentials_ini("tok-REVOKED-4c1d"))
+    add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
+    status = main(["check", "--renewals", "--config-dir", str(config_dir)])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert out.startswith("example.com: NOT READY")
+    assert f"DNScale rejected the API token in {credentials}" in out
+    assert "tok-REVOKED-4c1d" not in out
+
+
+def test_an_expired_certificate_fails_and_is_due(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials), days_old=95)
+    status, lineages = run_json(config_dir, capsys, "--no-write-test")
+    lineage = lineages["example.com"]
+    assert status == 1
+    assert findings(lineage)["expiry"]["detail"].endswith("(5 days ago)")
+    assert lineage["renewal_due"] is True
+
+
+def test_an_empty_config_dir_is_fine_and_says_so(
+    config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--renewals", "--config-dir", str(config_dir)]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"no certificate in {config_dir} renews with dns-dnscale (0 skipped)"
+    )
+
+
+def test_a_renewal_entry_that_is_a_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "renewal").write_text("not a directory")
+    assert main(["check", "--renewals", "--config-dir", str(tmp_path)]) == 2
+    assert "has no renewal/ directory: is it certbot's config" in capsys.readouterr().err
