@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from certbot_dns_dnscale._internal.marks import make_mark, marked_at
+import pytest
+
+from certbot_dns_dnscale._internal.marks import (
+    ImpossibleMarkError,
+    Mark,
+    make_mark,
+    marked_at,
+    read_mark,
+)
 
 WHEN = datetime(2026, 11, 25, 3, 4, 5, tzinfo=timezone.utc)
 
@@ -40,3 +48,21 @@ def test_a_mark_without_a_time_given_is_made_now() -> None:
     made = marked_at(make_mark())
     assert made is not None
     assert abs((datetime.now(timezone.utc) - made).total_seconds()) < 5
+
+
+def test_a_mark_at_a_cname_target_names_the_challenge_name_it_answers_for() -> None:
+    mark = make_mark(WHEN, answering="_acme-challenge.Example.com.")
+    assert mark == (
+        "certbot-dns-dnscale ACME challenge for _acme-challenge.example.com, "
+        "created 2026-11-25T03:04:05Z"
+    )
+    assert read_mark(mark) == Mark(WHEN, "_acme-challenge.example.com")
+
+
+def test_a_mark_without_a_challenge_name_reads_as_none_there() -> None:
+    assert read_mark(make_mark(WHEN)) == Mark(WHEN, None)
+
+
+def test_a_mark_with_an_impossible_time_is_an_error_not_a_crash() -> None:
+    with pytest.raises(ImpossibleMarkError, match="2026-02-30T03:04:05Z is not a real time"):
+        read_mark("certbot-dns-dnscale ACME challenge, created 2026-02-30T03:04:05Z")
