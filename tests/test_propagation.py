@@ -6,13 +6,15 @@ import logging
 
 import pytest
 
-from certbot_dns_dnscale._internal.dns_client import DnsLookupError, Server
+from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, Server
 from certbot_dns_dnscale._internal.propagation import (
     POLL_FIRST_SECONDS,
+    Dns,
     Expected,
     PropagationWaiter,
 )
 from tests.conftest import FakeClock
+from tests.fake_dns import fake_dns
 
 NS1 = Server("ns1.dnscale.eu", "192.0.2.1")
 NS2 = Server("ns2.dnscale.eu", "192.0.2.2")
@@ -47,7 +49,7 @@ class FakeDns:
         return [NS1, NS2]
 
 
-def waiter(dns: FakeDns, clock: FakeClock, bound: float = 60, **kw: object) -> PropagationWaiter:
+def waiter(dns: Dns, clock: FakeClock, bound: float = 60, **kw: object) -> PropagationWaiter:
     return PropagationWaiter(
         dns,
         bound_seconds=bound,
@@ -181,3 +183,75 @@ def test_no_log_noise_when_all_goes_well(
     caplog.set_level(logging.INFO)
     waiter(FakeDns(clock, {}), clock).wait([APEX])
     assert caplog.records == []
+
+
+class OneValueAtATime:
+    """One nameserver that shows one more of a name's values at each question."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def txt_at(self, server: Server, name: str) -> frozenset[str]:
+        self.queries.append(name)
+        return frozenset(sorted(APEX.values)[: len(self.queries)])
+
+    def nameservers(self, zone: str) -> list[Server]:
+        return [NS1]
+
+
+def test_the_wait_goes_on_until_every_value_at_a_name_shows(clock: FakeClock) -> None:
+    dns = OneValueAtATime()
+    outcome = waiter(dns, clock).wait([APEX])
+    assert outcome.complete
+    assert dns.queries == [APEX.name, APEX.name]
+    assert clock.sleeps == [POLL_FIRST_SECONDS]
+
+
+def test_a_name_with_one_value_of_two_at_the_bound_is_missing(clock: FakeClock) -> None:
+    dns = FakeDns(clock, {})
+    dns.values[APEX.name] = frozenset({"apex"})
+    outcome = waiter(dns, clock, bound=3).wait([APEX])
+    assert not outcome.complete
+    assert outcome.missing == {NS1: [APEX.name], NS2: [APEX.name]}
+
+
+def test_a_real_nameserver_showing_values_one_at_a_time_is_waited_for(clock: FakeClock) -> None:
+    steps = {(APEX.name, "TXT"): [['"apex"'], ['"apex"', '"wild"']]}
+    with fake_dns(steps) as server:
+        local = Server("fake", "127.0.0.1", server.port)
+        outcome = waiter(DnsClient(server.address), clock, nameservers=[local]).wait([APEX])
+    assert outcome.complete
+    assert len(server.queries) == 2
+    assert server.rd_flags() == [False, False]
+    assert clock.sleeps == [POLL_FIRST_SECONDS]
+
+
+TOO_LONG = Expected(
+    "_acme-challenge." + ("a" * 60 + ".") * 4 + "example.com", "example.com", frozenset({"v"})
+)
+
+
+def test_a_name_too_long_for_dns_is_reported_not_asked_for(clock: FakeClock) -> None:
+    dns = FakeDns(clock, {})
+    outcome = waiter(dns, clock).wait([APEX, TOO_LONG])
+    assert (outcome.checked, outcome.complete) == (True, False)
+    assert {name for _, name in dns.queries} == {APEX.name}
+    assert outcome.invalid == [f"{TOO_LONG.name} is 271 characters long; DNS allows at most 253"]
+    assert outcome.describe_missing() == f"not looked up: {outcome.invalid[0]}"
+
+
+def test_only_invalid_names_end_the_wait_at_once_incomplete(clock: FakeClock) -> None:
+    dns = FakeDns(clock, {})
+    outcome = waiter(dns, clock).wait([TOO_LONG])
+    assert (outcome.checked, outcome.complete, outcome.waited_seconds) == (True, False, 0.0)
+    assert dns.queries == []
+    assert dns.zones_asked == []
+    assert clock.sleeps == []
+
+
+def test_nothing_to_wait_for_is_complete_at_once(clock: FakeClock) -> None:
+    dns = FakeDns(clock, {})
+    outcome = waiter(dns, clock).wait([])
+    assert (outcome.checked, outcome.complete) == (True, True)
+    assert dns.queries == []
+    assert clock.sleeps == []

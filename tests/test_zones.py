@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from certbot_dns_dnscale._internal.zones import Zone, absolute, find_zone, normalize_name, suffixes
+from certbot_dns_dnscale._internal.zones import (
+    InvalidNameError,
+    Zone,
+    absolute,
+    find_zone,
+    normalize_name,
+    suffixes,
+    validate_name,
+)
 
 ZONES = [Zone("z1", "example.com"), Zone("z2", "sub.example.com"), Zone("z3", "example.org")]
 
@@ -60,3 +70,43 @@ def test_idn_record_name_matches_a_unicode_zone_name() -> None:
 
 def test_absolute_names_end_in_a_dot() -> None:
     assert absolute("_acme-challenge.Example.com") == "_acme-challenge.example.com."
+
+
+LABEL_63 = "a" * 63
+
+
+@pytest.mark.parametrize(
+    ("name", "normal"),
+    [
+        ("_acme-challenge.Example.COM.", "_acme-challenge.example.com"),
+        ("_acme-challenge.bücher.de", "_acme-challenge.xn--bcher-kva.de"),
+        (f"{LABEL_63}.example.com", f"{LABEL_63}.example.com"),
+        (".".join([LABEL_63] * 3 + ["a" * 61]), ".".join([LABEL_63] * 3 + ["a" * 61])),
+    ],
+    ids=["mixed-case", "idn", "label-of-63", "name-of-253"],
+)
+def test_names_dns_can_hold_are_accepted_normalised(name: str, normal: str) -> None:
+    assert validate_name(name) == normal
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("", "the name is empty"),
+        (" . ", "the name is empty"),
+        (".".join([LABEL_63] * 3 + ["a" * 62]), "is 254 characters long; DNS allows at most 253"),
+        (f"_acme-challenge.{'a' * 64}.com", "has a label of 64 characters; DNS allows at most 63"),
+        ("_acme-challenge..example.com", "has an empty label (two dots in a row)"),
+        ("_acme-challenge.*.example.com", "has the label '*': only letters, digits, '-' and '_'"),
+        ("_acme-challenge.ex ample.com", "only letters, digits, '-' and '_'"),
+    ],
+    ids=["empty", "root", "name-of-254", "label-of-64", "empty-label", "star", "space"],
+)
+def test_names_dns_cannot_hold_are_refused_saying_why(name: str, why: str) -> None:
+    with pytest.raises(InvalidNameError, match=re.escape(why)):
+        validate_name(name)
+
+
+def test_an_invalid_name_is_a_value_error_for_callers_that_catch_those() -> None:
+    with pytest.raises(ValueError, match="empty label"):
+        validate_name("a..b")

@@ -19,6 +19,7 @@ import dns.rdatatype
 import dns.resolver
 
 from certbot_dns_dnscale._internal.caa import Caa
+from certbot_dns_dnscale._internal.zones import InvalidNameError, validate_name
 
 DNS_PORT = 53
 QUERY_TIMEOUT_SECONDS = 2.0
@@ -43,22 +44,99 @@ class Server:
 
 
 def parse_server(text: str) -> tuple[str, int]:
-    """``HOST``, ``HOST:PORT``, ``[V6]:PORT`` or a bare IPv6 address -> (host, port)."""
+    """``HOST``, ``HOST:PORT``, ``[V6]``, ``[V6]:PORT`` or a bare IPv6 address -> (host, port).
+
+    A port after an IPv6 address needs the brackets. A bare address that could also be read as
+    an address and a port (``::1:53``) is refused as ambiguous rather than guessed.
+    """
     text = text.strip()
+    if not text:
+        raise ValueError("the server is empty: give HOST or HOST:PORT")
     if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port = rest.removeprefix(":") or str(DNS_PORT)
-    elif text.count(":") == 1:
-        host, port = text.split(":")
+        host, port = _bracketed(text)
+    elif text.count(":") > 1:
+        host, port = _bare_ipv6(text), str(DNS_PORT)
     else:
-        host, port = text, str(DNS_PORT)
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"{text!r} is not HOST or HOST:PORT")
+        host, colon, port = text.partition(":")
+        port = port if colon else str(DNS_PORT)
+        _check_host_name(host, text)
+    if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(
+            f"{text!a} is not HOST or HOST:PORT: the port must be a number from 1 to 65535"
+        )
     return host, int(port)
+
+
+def _bracketed(text: str) -> tuple[str, str]:
+    host, closed, rest = text[1:].partition("]")
+    if not closed:
+        raise ValueError(f"{text!a} lacks the closing ']': write [ADDRESS] or [ADDRESS]:PORT")
+    if not _is_ipv6(host):
+        raise ValueError(f"{text!a}: only an IPv6 address goes in brackets")
+    if rest and not rest.startswith(":"):
+        raise ValueError(f"{text!a}: only ':PORT' may follow the ']'")
+    return host, rest[1:] if rest else str(DNS_PORT)
+
+
+def _bare_ipv6(text: str) -> str:
+    if not _is_ipv6(text):
+        raise ValueError(f"{text!a} is not an IPv6 address; a port goes after HOST: or [ADDRESS]:")
+    head, _, tail = text.rpartition(":")
+    if tail.isdigit() and _is_ipv6(head):
+        raise ValueError(
+            f"{text!a} is ambiguous: write [{head}]:{tail} for port {tail} of {head}, or "
+            f"[{text}] for the address {text}"
+        )
+    return text
+
+
+def _check_host_name(host: str, text: str) -> None:
+    try:
+        if not _is_ip(host):
+            validate_name(host)
+    except InvalidNameError as err:
+        raise ValueError(f"{text!a} is not a host name or IP address: {err}") from err
+
+
+def server_list(value: object) -> list[str]:
+    """A servers option as ``HOST[:PORT]`` strings, each checked by :func:`parse_server`.
+
+    The command line gives ``"a,b"``; a renewal conf line ``a, b`` reaches the plugin as the
+    list ``["a", "b"]`` (configobj); None means the option is not set. An empty value or entry
+    is refused: the user meant something.
+    """
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    servers = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"{item!r} is not HOST[:PORT] text")
+        servers += [part.strip() for part in item.split(",")]
+    if not servers or any(not server for server in servers):
+        raise ValueError(
+            "an empty entry: give HOST[:PORT] separated by commas, or leave the option out"
+        )
+    for server in servers:
+        parse_server(server)
+    return servers
+
+
+def _query_name(name: str) -> dns.name.Name:
+    """``name`` for a question; InvalidNameError (not a dnspython error) if DNS cannot hold it."""
+    return dns.name.from_text(validate_name(name))
 
 
 def _join(address: str, port: int) -> str:
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_ip(text: str) -> bool:
@@ -77,6 +155,8 @@ class DnsClient:
             self._resolver = dns.resolver.Resolver()
             self.resolver_description = "the system resolver"
         else:
+            if not isinstance(resolver, str):
+                raise ValueError(f"give one resolver, not {resolver!r}")
             host, port = parse_server(resolver)
             if not _is_ip(host):
                 raise ValueError(f"the resolver must be an IP address, not {host!r}")
@@ -89,7 +169,7 @@ class DnsClient:
 
     def txt_at(self, server: Server, name: str) -> frozenset[str]:
         """The TXT values ``server`` itself serves at ``name`` (empty for NXDOMAIN/NODATA)."""
-        qname = dns.name.from_text(name)
+        qname = _query_name(name)
         response = self._ask(server, qname, dns.rdatatype.TXT)
         if response.rcode() not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
             raise DnsLookupError(f"{server}: {dns.rcode.to_text(response.rcode())}")
@@ -103,8 +183,8 @@ class DnsClient:
     def answers(self, server: Server, zone: str) -> bool:
         """Does ``server`` answer for ``zone`` (its SOA) on port 53?"""
         try:
-            response = self._ask(server, dns.name.from_text(zone), dns.rdatatype.SOA)
-        except DnsLookupError:
+            response = self._ask(server, _query_name(zone), dns.rdatatype.SOA)
+        except (DnsLookupError, InvalidNameError):
             return False
         return response.rcode() == dns.rcode.NOERROR and bool(response.answer)
 
@@ -171,6 +251,10 @@ class DnsClient:
 
     def _resolve(self, name: str, rdtype: str) -> list[str]:
         """The answer's records in text form; empty for NXDOMAIN and NODATA."""
+        try:
+            validate_name(name)
+        except InvalidNameError as err:
+            raise DnsLookupError(f"{rdtype} lookup of {name!a} not made: {err}") from err
         try:
             answer = self._resolver.resolve(name, rdtype, raise_on_no_answer=False)
         except dns.resolver.NXDOMAIN:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from certbot_dns_dnscale._internal.dns_client import DnsLookupError, Server
+from certbot_dns_dnscale._internal.zones import InvalidNameError, validate_name
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +44,14 @@ class Outcome:
     missing: dict[Server, list[str]] = field(default_factory=dict)
     silent: list[Server] = field(default_factory=list)
     reason: str = ""
+    invalid: list[str] = field(default_factory=list)  # why names could not be asked for at all
 
     def describe_missing(self) -> str:
         parts = [
             f"{server} lacks {', '.join(sorted(names))}" for server, names in self.missing.items()
         ]
         parts += [f"{server} did not answer" for server in self.silent]
+        parts += [f"not looked up: {why}" for why in self.invalid]
         return "; ".join(parts)
 
 
@@ -77,6 +80,20 @@ class PropagationWaiter:
         self._clock = clock
 
     def wait(self, expected: list[Expected]) -> Outcome:
+        """Until every nameserver of each name's zone serves all of its values, or the bound.
+
+        A name DNS cannot hold (the planning should have refused it) is reported in the
+        outcome's ``invalid``, never asked for, and makes the outcome incomplete.
+        """
+        valid, invalid = _split_by_validity(expected)
+        if not valid:
+            return Outcome(True, not invalid, 0.0, invalid=invalid)
+        outcome = self._wait(valid)
+        outcome.invalid = invalid
+        outcome.complete = outcome.complete and not invalid
+        return outcome
+
+    def _wait(self, expected: list[Expected]) -> Outcome:
         started = self._clock()
         try:
             checks = self._checks(expected)
@@ -154,6 +171,18 @@ class PropagationWaiter:
         )  # fmt: skip
         self._sleep(remaining)
         return Outcome(False, False, self._clock() - started, reason=reason)
+
+
+def _split_by_validity(expected: list[Expected]) -> tuple[list[Expected], list[str]]:
+    valid, invalid = [], []
+    for item in expected:
+        try:
+            validate_name(item.name)
+        except InvalidNameError as err:
+            invalid.append(str(err))
+        else:
+            valid.append(item)
+    return valid, invalid
 
 
 def _by_server(pending: Iterable[Check]) -> dict[Server, list[str]]:

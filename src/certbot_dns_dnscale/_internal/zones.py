@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import dns.exception
 import dns.name
+
+MAX_NAME_CHARS = 253  # 255 octets on the wire, less the first length octet and the root
+MAX_LABEL_CHARS = 63
+_LABEL = re.compile(r"[a-z0-9_-]+")
+
+
+class InvalidNameError(ValueError):
+    """A name DNS cannot hold: too long, a label too long or empty, or characters it refuses."""
 
 
 @dataclass(frozen=True)
@@ -54,3 +63,34 @@ def find_zone(record_name: str, zones: Iterable[Zone]) -> Zone | None:
 def absolute(name: str) -> str:
     """The fully qualified form the API cannot misread as relative: trailing dot included."""
     return normalize_name(name) + "."
+
+
+def validate_name(name: str) -> str:
+    """``name`` normalised (see :func:`normalize_name`), or InvalidNameError saying why DNS
+    cannot hold it.
+
+    certbot and ACME servers accept names whose ``_acme-challenge`` form DNS cannot carry (more
+    than 253 characters, or a label over 63): call this on every name before anything is
+    created. Letters, digits, ``-`` and ``_`` are allowed in a label (``_acme-challenge``).
+    """
+    normal = normalize_name(name)
+    if not normal:
+        raise InvalidNameError("the name is empty")
+    if len(normal) > MAX_NAME_CHARS:
+        raise InvalidNameError(
+            f"{normal} is {len(normal)} characters long; DNS allows at most {MAX_NAME_CHARS}"
+        )
+    for label in normal.split("."):
+        if not label:
+            raise InvalidNameError(f"{normal} has an empty label (two dots in a row)")
+        if len(label) > MAX_LABEL_CHARS:
+            raise InvalidNameError(
+                f"{normal} has a label of {len(label)} characters; DNS allows at most "
+                f"{MAX_LABEL_CHARS}"
+            )
+        if not _LABEL.fullmatch(label):
+            raise InvalidNameError(
+                f"{normal} has the label {label!a}: only letters, digits, '-' and '_' can be "
+                "used (internationalised names in their xn-- form)"
+            )
+    return normal
