@@ -8,7 +8,6 @@ import functools
 import itertools
 import re
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -38,7 +37,9 @@ class Call:
     path: str
     status: int  # 0 when the connection was dropped without an answer
     fault: str | None
-    at: float
+    at: float  # time.monotonic() when answered
+    query: str = ""  # as sent, still URL-encoded
+    body: str = ""  # as sent
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,9 @@ class DNScaleApi:
             raise ApiError(403, "FORBIDDEN", f"API key lacks the {scope} scope")
         return grant
 
-    def record_call(
-        self, method: str, route: str, path: str, status: int, fault: str | None
-    ) -> None:
+    def record_call(self, call: Call) -> None:
         with self._calls_lock:
-            self.calls.append(Call(method, route, path, status, fault, time.monotonic()))
+            self.calls.append(call)
 
     def enter(self) -> None:
         with self._calls_lock:

@@ -9,14 +9,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from certbot_dns_dnscale.sandbox.api import DNScaleApi
+from certbot_dns_dnscale.sandbox.api import Call, DNScaleApi
 from certbot_dns_dnscale.sandbox.service import ApiError, Request
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     api: DNScaleApi  # set on the subclass made per server
-    _path = ""
+    _path = _query = _body = ""
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -36,7 +36,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         url = urlsplit(self.path)
-        self._path = url.path
+        self._path, self._query = url.path, url.query
+        self._body = body.decode(errors="replace")
         if url.path.startswith("/_sandbox/"):
             self._admin(method, url.path)
             return
@@ -77,7 +78,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         payload = None if data is None else {"status": "success", "data": data}
         if data is not None and "zones" in data:
             payload = {**(payload or {}), "zones": data["zones"]}  # the deprecated alias
-        self.api.record_call(method, route, self._path, status, fault)
+        self._log_call(method, route, status, fault)
         self._send(status, payload)
 
     def _admin(self, method: str, path: str) -> None:
@@ -90,13 +91,19 @@ class _RequestHandler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"status": "error", "error": {"code": "NOT_FOUND", "message": path}})
 
+    def _log_call(self, method: str, route: str, status: int, fault: str | None) -> None:
+        call = Call(
+            method, route, self._path, status, fault, time.monotonic(), self._query, self._body
+        )
+        self.api.record_call(call)
+
     def _send_error(self, method: str, route: str, err: ApiError, fault: str | None) -> None:
         error = {"code": err.code, "message": err.message, "details": []}
-        self.api.record_call(method, route, self._path, err.status, fault)
+        self._log_call(method, route, err.status, fault)
         self._send(err.status, {"status": "error", "error": error})
 
     def _send_fault(self, method: str, route: str, status: int) -> None:
-        self.api.record_call(method, route, self._path, status, str(status))
+        self._log_call(method, route, status, str(status))
         if status == 429:
             retry_after = str(self.api.settings.faults.retry_after_seconds)
             self._send(
@@ -109,7 +116,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _drop(self, method: str, route: str, fault: str) -> None:
         self.close_connection = True
-        self.api.record_call(method, route, self._path, 0, fault)
+        self._log_call(method, route, 0, fault)
 
     def _send(
         self, status: int, payload: dict[str, Any] | None, headers: dict[str, str] | None = None
