@@ -327,3 +327,40 @@ def test_a_renewal_entry_that_is_a_file_exits_2(
     (tmp_path / "renewal").write_text("not a directory")
     assert main(["check", "--renewals", "--config-dir", str(tmp_path)]) == 2
     assert "has no renewal/ directory: is it certbot's config" in capsys.readouterr().err
+
+
+def test_a_conf_as_certbot_2_wrote_it_with_the_old_plugin_name_is_checked(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = plugin_params(sandbox, credentials, authenticator="certbot-dns-dnscale:dns-dnscale")
+    conf = add_lineage(
+        config_dir, "example.com", params=params, top="# renew_before_expiry = 30 days\n"
+    )
+    conf.write_text(conf.read_text().replace("version = 5.8.0", "version = 2.1.0"))
+    status, lineages = run_json(config_dir, capsys, "--no-write-test")
+    assert status == 0
+    assert lineages["example.com"]["status"] == "ready"
+
+
+def test_a_certificate_name_dns_cannot_carry_is_reported_not_ready(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = ["example.com", "*.*.example.com"]
+    add_lineage(config_dir, "example.com", names, params=plugin_params(sandbox, credentials))
+    status, lineages = run_json(config_dir, capsys, "--no-write-test")
+    checks = {check["name"]: check for check in lineages["example.com"]["checks"]}
+    assert status == 1
+    assert checks["example.com"]["ready"] is True
+    assert checks["*.*.example.com"]["findings"][0]["check"] == "name"
+
+
+def test_the_ca_flag_applies_to_the_caa_check_of_every_lineage(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_lineage(config_dir, "example.org", params=plugin_params(sandbox, credentials))
+    caa = sandbox.add_record("example.org", "CAA", '0 issue "sectigo.com"')
+    try:
+        assert run_json(config_dir, capsys, "--no-write-test")[0] == 1
+        assert run_json(config_dir, capsys, "--no-write-test", "--ca", "sectigo.com")[0] == 0
+    finally:  # the sandbox serves the whole module
+        sandbox.store.delete(caa.zone_id, [caa.id])

@@ -25,7 +25,7 @@ from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain
 from certbot_dns_dnscale._internal.name_rules import name_problem
 from certbot_dns_dnscale._internal.renewal_conf import ConfigDirError
-from certbot_dns_dnscale._internal.renewals import check_renewals
+from certbot_dns_dnscale._internal.renewals import RenewalCheck, check_renewals
 from certbot_dns_dnscale._internal.renewals_output import renewals_json, renewals_text
 from certbot_dns_dnscale._internal.setup_check import CheckOptions, NameReport, SetupChecker
 from certbot_dns_dnscale._internal.sweep import Leftover, find_leftovers, parse_age, remove
@@ -112,7 +112,9 @@ def _check_renewals(args: argparse.Namespace) -> int:
             f"--renewals takes names and settings from the renewal confs: drop {', '.join(given)}"
         )
     config_dir = Path(args.config_dir or DEFAULT_CONFIG_DIR)
-    reports = check_renewals(config_dir, write_test=args.write_test, now=datetime.now(timezone.utc))
+    _check_ca(args.ca)
+    how = RenewalCheck(datetime.now(timezone.utc), write_test=args.write_test, ca=args.ca)
+    reports = check_renewals(config_dir, how)
     print(renewals_json(config_dir, reports) if args.json else renewals_text(config_dir, reports))
     checked = [report for report in reports if not report.skipped]
     return READY if all(report.ready for report in checked) else NOT_READY

@@ -64,12 +64,21 @@ class LineageReport:
         )
 
 
-def check_renewals(config_dir: Path, *, write_test: bool, now: datetime) -> list[LineageReport]:
+@dataclass(frozen=True)
+class RenewalCheck:
+    """How to check: the write test or not, the CA for CAA, and now."""
+
+    now: datetime
+    write_test: bool = True
+    ca: str = "letsencrypt.org"
+
+
+def check_renewals(config_dir: Path, how: RenewalCheck) -> list[LineageReport]:
     """One report per renewal conf; ConfigDirError when the directory cannot be read."""
-    return [_check_conf(path, write_test=write_test, now=now) for path in renewal_confs(config_dir)]
+    return [_check_conf(path, how) for path in renewal_confs(config_dir)]
 
 
-def _check_conf(path: Path, *, write_test: bool, now: datetime) -> LineageReport:
+def _check_conf(path: Path, how: RenewalCheck) -> LineageReport:
     try:
         lineage = read_lineage(path)
     except RenewalConfError as err:
@@ -81,13 +90,11 @@ def _check_conf(path: Path, *, write_test: bool, now: datetime) -> LineageReport
     )
     if lineage.uses_plugin:
         report.settings = dict(lineage.options)
-        _check_lineage(lineage, report, write_test=write_test, now=now)
+        _check_lineage(lineage, report, how)
     return report
 
 
-def _check_lineage(
-    lineage: Lineage, report: LineageReport, *, write_test: bool, now: datetime
-) -> None:
+def _check_lineage(lineage: Lineage, report: LineageReport, how: RenewalCheck) -> None:
     try:
         cert = read_certificate(lineage.cert_path)
     except CertificateError as err:
@@ -95,7 +102,7 @@ def _check_lineage(
         report.findings.append(Finding("certificate", False, str(err), fix))
         return
     report.names = cert.names
-    report.findings.extend(_timing(lineage, cert, report, now))
+    report.findings.extend(_timing(lineage, cert, report, how.now))
     try:
         settings = check_settings(lineage)
     except SettingsError as err:
@@ -115,7 +122,8 @@ def _check_lineage(
         options = CheckOptions(
             credentials_path=settings.credentials_path,
             ttl_seconds=credentials.ttl_seconds,
-            write_test=write_test,
+            ca=how.ca,
+            write_test=how.write_test,
             nameservers=settings.nameservers,
         )
         checker = SetupChecker(client, settings.dns, options, zones)
