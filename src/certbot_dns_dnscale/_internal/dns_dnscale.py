@@ -24,7 +24,7 @@ from certbot_dns_dnscale._internal.credentials import (
     check_readable_ini,
     parse_credentials,
 )
-from certbot_dns_dnscale._internal.dns_client import DnsClient, parse_server
+from certbot_dns_dnscale._internal.dns_client import DnsClient, server_list
 from certbot_dns_dnscale._internal.errors import ChallengeError
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
@@ -118,14 +118,7 @@ class Authenticator(dns_common.DNSAuthenticator):
                 f"--dns-dnscale-propagation-check must be on or off "
                 f"(got {self.conf('propagation-check')!r})."
             )
-        servers = self._nameserver_option()
-        if self.conf("nameservers") is not None and not servers:
-            raise errors.PluginError(
-                "--dns-dnscale-nameservers is empty; give HOST[:PORT],... or leave it out to "
-                "check the zone's own nameservers."
-            )
-        for server in servers:
-            _check_server_option("nameservers", server)
+        self._nameservers()
         self._check_resolver_option()
 
     def _check_resolver_option(self) -> None:
@@ -227,16 +220,20 @@ class Authenticator(dns_common.DNSAuthenticator):
         return WaitSettings(
             bound_seconds=self.conf("propagation-seconds"),
             check=self.conf("propagation-check") != "off",
-            nameservers=tuple(self._nameserver_option()),
+            nameservers=tuple(self._nameservers()),
             resolver=self.conf("resolver"),
             require=bool(self.conf("require-propagation")),
         )
 
-    def _nameserver_option(self) -> list[str]:
+    def _nameservers(self) -> list[str]:
         """``a,b`` from the command line, or ``[a, b]`` from a hand-edited renewal conf."""
-        value = self.conf("nameservers")
-        parts = value if isinstance(value, list) else str(value or "").split(",")
-        return [str(part).strip() for part in parts if str(part).strip()]
+        try:
+            return server_list(self.conf("nameservers"))
+        except ValueError as err:
+            raise errors.PluginError(
+                f"--dns-dnscale-nameservers: {err}; use HOST or HOST:PORT (IPv6: "
+                "[ADDRESS]:PORT), separated by commas."
+            ) from err
 
 
 def _challenge_values(achalls: list[achallenges.AnnotatedChallenge]) -> list[Challenge]:
@@ -255,12 +252,3 @@ def _identifier_value(achall: achallenges.AnnotatedChallenge) -> str:
     if identifier is not None:
         return str(identifier.value)
     return str(achall.domain)
-
-
-def _check_server_option(option: str, value: str) -> None:
-    try:
-        parse_server(value)
-    except ValueError as err:
-        raise errors.PluginError(
-            f"--dns-dnscale-{option}: {err}; use HOST or HOST:PORT (IPv6: [ADDRESS]:PORT)."
-        ) from err
