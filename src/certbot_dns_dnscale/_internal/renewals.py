@@ -30,7 +30,11 @@ from certbot_dns_dnscale._internal.renewal_conf import (
     renewal_confs,
 )
 from certbot_dns_dnscale._internal.renewal_due import renewal_time
-from certbot_dns_dnscale._internal.renewal_settings import SettingsError, check_settings
+from certbot_dns_dnscale._internal.renewal_settings import (
+    Settings,
+    SettingsError,
+    check_settings,
+)
 from certbot_dns_dnscale._internal.setup_check import (
     CheckOptions,
     Finding,
@@ -101,6 +105,12 @@ def _check_lineage(lineage: Lineage, report: LineageReport, how: RenewalCheck) -
         fix = f"run certbot certificates, then certbot renew --cert-name {lineage.name}"
         report.findings.append(Finding("certificate", False, str(err), fix))
         return
+    if not cert.names:
+        fix = "this plugin answers DNS names only: renew it with another authenticator"
+        report.findings.append(
+            Finding("certificate", False, f"{lineage.cert_path} has no DNS names", fix)
+        )
+        return
     report.names = cert.names
     report.findings.extend(_timing(lineage, cert, report, how.now))
     try:
@@ -110,15 +120,25 @@ def _check_lineage(lineage: Lineage, report: LineageReport, how: RenewalCheck) -
         return
     report.findings.append(Finding("settings", True, settings.describe()))
     credentials = _credentials(settings.credentials_path, report)
-    if credentials is None:
-        return
+    if credentials is not None:
+        report.name_reports = _check_names(cert.names, settings, credentials, how, report)
+
+
+def _check_names(
+    names: list[str],
+    settings: Settings,
+    credentials: Credentials,
+    how: RenewalCheck,
+    report: LineageReport,
+) -> list[NameReport]:
+    """The checks of plain ``check``, once the token is known to be accepted."""
     client = DNScaleClient(
         credentials.api_token, credentials.base_url, user_agent=user_agent("check")
     )
     try:
         zones = _token(client, settings.credentials_path, report)
         if zones is None:
-            return
+            return []
         options = CheckOptions(
             credentials_path=settings.credentials_path,
             ttl_seconds=credentials.ttl_seconds,
@@ -127,7 +147,7 @@ def _check_lineage(lineage: Lineage, report: LineageReport, how: RenewalCheck) -
             nameservers=settings.nameservers,
         )
         checker = SetupChecker(client, settings.dns, options, zones)
-        report.name_reports = [checker.check(name) for name in cert.names]
+        return [checker.check(name) for name in names]
     finally:
         client.close()
 
