@@ -110,6 +110,18 @@ def test_a_cname_delegation_is_shown_and_checked_at_its_target(
     assert found["zone"]["detail"] == "acme.example.net"
 
 
+def test_the_write_test_at_a_cname_target_marks_the_challenge_name_it_answers_for(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.add_record("_acme-challenge.example.com", "CNAME", "example.com.acme.example.net.")
+    main(check(sandbox, credentials, "example.com"))
+    posted = [json.loads(c.body) for c in sandbox.calls if c.method == "POST"]
+    assert [body["name"] for body in posted] == ["example.com.acme.example.net."]
+    assert posted[0]["comment"].startswith(
+        "certbot-dns-dnscale ACME challenge for _acme-challenge.example.com, created "
+    )
+
+
 def test_a_cname_out_of_dnscale_says_to_point_it_into_a_zone(
     sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
