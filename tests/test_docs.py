@@ -1,42 +1,415 @@
-"""The README's commands and the examples stay true."""
+"""The README and the examples stay true, wherever a machine can check them: its tables against
+the code, the messages it quotes against ``src/``, its figures against BENCHMARKS.md, and every
+example file and command block parsed the way its user's tools will parse it."""
 
 from __future__ import annotations
 
+import ast
 import re
+import shutil
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import configobj
+import pytest
 
+import certbot_dns_dnscale
+from certbot_dns_dnscale._internal import credentials
 from certbot_dns_dnscale._internal.credentials import read_credentials_file
+from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
 
 ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+EXAMPLES = ROOT / "examples"
+PLUGIN_SOURCE = ROOT / "src" / "certbot_dns_dnscale"
+PIP_LAYOUT_BIN = "/opt/certbot/bin/"  # where the examples expect certbot's console scripts
+CA_ROW_PREFIX = "the CA"  # Troubleshooting rows quoting the CA, not this plugin
+
+
+# -- reading the README ------------------------------------------------------------------------
+
+
+def readme() -> str:
+    return README.read_text()
+
+
+def section(markdown: str, title: str) -> str:
+    """The text under the ``## title`` heading, up to the next ``## `` heading."""
+    start = markdown.index(f"\n## {title}\n") + len(title) + 5
+    end = markdown.find("\n## ", start)
+    return markdown[start : end if end != -1 else None]
 
 
 def shell_blocks(markdown: str) -> list[str]:
     return re.findall(r"```sh\n(.*?)```", markdown, flags=re.DOTALL)
 
 
-def test_ci_runs_exactly_the_readme_test_command() -> None:
-    readme = (ROOT / "README.md").read_text()
+def table_rows(markdown: str) -> list[list[str]]:
+    """The body rows of the markdown tables in ``markdown``, as lists of stripped cells."""
+    rows = [line for line in markdown.splitlines() if line.startswith("|")]
+    cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+    return [row for row in cells if not set(row[0]) <= {"-"}][1:] if cells else []
+
+
+def code_spans(text: str) -> list[str]:
+    return re.findall(r"`([^`]+)`", text)
+
+
+def plugin_options() -> dict[str, dict[str, Any]]:
+    """What the plugin registers with certbot's parser: name -> keyword arguments."""
+    options: dict[str, dict[str, Any]] = {}
+    Authenticator.add_parser_arguments(lambda name, **kw: options.__setitem__(name, kw))
+    return options
+
+
+def options_table() -> dict[str, list[str]]:
+    """README's plugin options table: the option's short name -> its row."""
+    rows = table_rows(section(readme(), "Options").split("| credentials key |")[0])
+    return {code_spans(row[0])[0].removeprefix("--dns-dnscale-"): row for row in rows}
+
+
+def credentials_table() -> dict[str, list[str]]:
+    text = section(readme(), "Options")
+    rows = table_rows(text[text.index("| credentials key |") :])
+    return {code_spans(row[0])[0]: row for row in rows}
+
+
+def plain(cell: str) -> str:
+    return cell.replace("`", "").strip()
+
+
+# -- the set-up commands -----------------------------------------------------------------------
+
+
+def ci_test_command() -> str:
     ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
-    test_command = next(line for line in ci_lines if "tox" in line and not line.startswith("#"))
-    assert test_command.strip() + "\n" in shell_blocks(readme)
+    return next(line for line in ci_lines if "tox" in line and not line.startswith("#"))
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    assert ci_test_command().strip() + "\n" in shell_blocks(readme())
 
 
 def test_readme_main_command_runs_the_sandbox_demo() -> None:
-    blocks = shell_blocks((ROOT / "README.md").read_text())
+    blocks = shell_blocks(readme())
     assert any("-m certbot_dns_dnscale.sandbox demo" in block for block in blocks)
 
 
+def test_set_up_commands_are_the_first_commands_of_their_sections() -> None:
+    demo = shell_blocks(section(readme(), "Try it without an account"))[0]
+    tests = shell_blocks(section(readme(), "Development"))[0]
+    assert "-m certbot_dns_dnscale.sandbox demo" in demo
+    assert tests == ci_test_command().strip() + "\n"
+
+
+# -- the options and credentials tables --------------------------------------------------------
+
+
+def test_options_table_lists_exactly_the_plugin_options() -> None:
+    assert set(options_table()) == set(plugin_options())
+
+
+def test_options_table_gives_each_option_its_renewal_conf_key() -> None:
+    for name, row in options_table().items():
+        assert code_spans(row[0])[1] == "dns_dnscale_" + name.replace("-", "_"), row[0]
+
+
+def test_options_table_defaults_are_the_code_defaults() -> None:
+    options = plugin_options()
+    for name, row in options_table().items():
+        default, documented = options[name].get("default"), plain(row[2])
+        if options[name].get("action") == "store_true":
+            assert (default, documented) == (False, "off"), name
+        elif default is None:  # described in words: "required", "the system's"
+            assert not re.fullmatch(r"[0-9.]+|on|off", documented), name
+        else:
+            assert documented == str(default), name
+
+
+def test_options_table_names_every_choice_of_an_option() -> None:
+    options = plugin_options()
+    for name, row in options_table().items():
+        for choice in options[name].get("choices", ()):
+            assert choice in code_spans(row[1]), f"{name}: {choice}"
+
+
+def test_credentials_table_lists_exactly_the_keys_the_plugin_reads() -> None:
+    assert set(credentials_table()) == set(credentials.KEYS)
+
+
+def test_credentials_table_defaults_and_ttl_range_are_the_code_values() -> None:
+    table = credentials_table()
+    assert plain(table[credentials.TOKEN_KEY][2]) == "required"
+    assert plain(table[credentials.URL_KEY][2]) == credentials.DEFAULT_API_URL
+    assert plain(table[credentials.TTL_KEY][2]) == str(credentials.DEFAULT_TTL_SECONDS)
+    ttl_range = f"{credentials.MIN_TTL_SECONDS} to {credentials.MAX_TTL_SECONDS}"
+    assert ttl_range in table[credentials.TTL_KEY][1]
+
+
+def test_package_docstring_lists_exactly_the_plugin_options() -> None:
+    documented = re.findall(r"``--dns-dnscale-([a-z-]+)``", certbot_dns_dnscale.__doc__ or "")
+    assert set(documented) == set(plugin_options())
+
+
+# -- Troubleshooting quotes what the plugin says -----------------------------------------------
+
+
+def troubleshooting_quotes() -> list[str]:
+    """Every message quoted in Troubleshooting's first column, the CA's own excluded."""
+    rows = table_rows(section(readme(), "Troubleshooting"))
+    return [
+        quote
+        for row in rows
+        if not row[0].startswith(CA_ROW_PREFIX)
+        for quote in code_spans(row[0])
+    ]
+
+
+def source_strings() -> list[str]:
+    """Every string literal of the plugin and its commands (not the sandbox), f-strings with
+    ``{}`` where a value goes, implicitly concatenated literals joined as Python joins them."""
+    found: list[str] = []
+    for path in PLUGIN_SOURCE.rglob("*.py"):
+        if "sandbox" in path.parts or path.name == "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.append(node.value)
+            elif isinstance(node, ast.JoinedStr):
+                found.append("".join(_literal_part(part) for part in node.values))
+    return found
+
+
+def _literal_part(part: ast.expr) -> str:
+    if isinstance(part, ast.Constant):
+        return str(part.value)
+    return "{}"
+
+
+def matches_source(quote: str, strings: list[str]) -> bool:
+    """``...`` in a quote stands for any text (a value, a %s, a {})."""
+    pattern = ".*?".join(re.escape(piece) for piece in quote.split("..."))
+    return any(re.search(pattern, text, flags=re.DOTALL) for text in strings)
+
+
+def test_troubleshooting_quotes_messages() -> None:
+    assert len(troubleshooting_quotes()) >= 10
+
+
+@pytest.mark.parametrize("quote", troubleshooting_quotes())
+def test_troubleshooting_message_is_one_the_plugin_says(quote: str) -> None:
+    assert matches_source(quote, source_strings()), (
+        f"README's Troubleshooting quotes {quote!r}, which no string in src/ says any more: "
+        "update the README row to the message's current wording"
+    )
+
+
+def test_troubleshooting_marks_the_ca_messages_as_lets_encrypts() -> None:
+    rows = table_rows(section(readme(), "Troubleshooting"))
+    ca_rows = [row[0] for row in rows if row[0].startswith(CA_ROW_PREFIX)]
+    assert ca_rows
+    assert all("Let's Encrypt" in cell for cell in ca_rows)
+
+
+def test_quote_matching_rejects_a_message_with_other_words() -> None:
+    strings = ["{}: DNScale rejected the API token in {}: it is mistyped"]
+    assert matches_source("DNScale rejected the API token in ...: it is", strings)
+    assert not matches_source("DNScale refused the API token", strings)
+
+
+# -- "Why this plugin" quotes BENCHMARKS.md ----------------------------------------------------
+
+
+def rounded(value: str | Decimal, places: str = "0.1") -> Decimal:
+    return Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def benchmark_medians() -> dict[tuple[str, str], tuple[Decimal, int]]:
+    """(workload, variant) -> (median seconds, API requests) from BENCHMARKS.md's table."""
+    rows = table_rows((ROOT / "BENCHMARKS.md").read_text())
+    return {(row[0], row[1]): (Decimal(row[2]), int(row[4])) for row in rows}
+
+
+def readme_figures() -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of the table in "Why this plugin"."""
+    lines = [line for line in section(readme(), "Why this plugin").splitlines() if line[:1] == "|"]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    return header, table_rows("\n".join(lines))
+
+
+def readme_variant(column_title: str) -> str:
+    """Column title -> BENCHMARKS.md variant: "1.0.2 (2 s, ...)" -> "1.0.2 (2 s)"."""
+    if column_title == "this plugin":
+        return "ours"
+    seconds = re.search(r"(\d+) s", column_title)
+    assert seconds, column_title
+    return f"1.0.2 ({seconds.group(1)} s)"
+
+
+def test_why_this_plugin_figures_are_those_of_benchmarks_md() -> None:
+    measured = benchmark_medians()
+    header, rows = readme_figures()
+    assert rows
+    for row in rows:
+        ours_seconds = measured[(row[0], "ours")][0]
+        for title, cell in zip(header[1:], row[1:], strict=True):
+            seconds, times, requests = _figure(cell)
+            median, measured_requests = measured[(row[0], readme_variant(title))]
+            assert (seconds, requests) == (rounded(median), measured_requests), (row[0], title)
+            if times is not None:
+                assert times == rounded(median / ours_seconds, "1"), (row[0], title)
+
+
+def _figure(cell: str) -> tuple[Decimal, Decimal | None, int]:
+    """A cell such as "63.8 s (13x slower), 14" -> (63.8, 13, 14)."""
+    found = re.fullmatch(r"([0-9.]+) s(?: \((\d+)x[^)]*\))?, (\d+)(?: API requests)?", cell)
+    assert found, cell
+    times = Decimal(found.group(2)) if found.group(2) else None
+    return Decimal(found.group(1)), times, int(found.group(3))
+
+
+# -- the examples parse as their users' tools parse them ---------------------------------------
+
+
+def uncommented(text: str) -> str:
+    """The file as a user makes it by uncommenting every optional ``# dns_dnscale_...`` line."""
+    return re.sub(r"^# (dns_dnscale_\w+ = )", r"\1", text, flags=re.MULTILINE)
+
+
+def readme_ini_block() -> str:
+    return re.findall(r"```ini\n(.*?)```", section(readme(), "The credentials file"), re.DOTALL)[0]
+
+
 def test_example_credentials_file_is_valid_for_the_plugin() -> None:
-    credentials = read_credentials_file(str(ROOT / "examples" / "dnscale.ini"))
-    assert credentials.base_url == "https://api.dnscale.eu/v1"
-    assert credentials.ttl_seconds == 300
+    read = read_credentials_file(str(EXAMPLES / "dnscale.ini"))
+    assert read.base_url == "https://api.dnscale.eu/v1"
+    assert read.ttl_seconds == 300
 
 
-def test_example_renewal_conf_uses_the_plugin_and_no_webroot_keys() -> None:
-    conf = configobj.ConfigObj(str(ROOT / "examples" / "renewal-example.com.conf"))
+@pytest.mark.parametrize(
+    "text",
+    [(EXAMPLES / "dnscale.ini").read_text(), readme_ini_block()],
+    ids=["examples/dnscale.ini", "README"],
+)
+def test_credentials_example_works_with_its_optional_lines_uncommented(
+    text: str, tmp_path: Path
+) -> None:
+    assert uncommented(text) != text
+    path = tmp_path / "dnscale.ini"
+    path.write_text(uncommented(text))
+    path.chmod(0o600)
+    read = read_credentials_file(str(path))
+    assert read.base_url == "https://api.dnscale.eu/v1"
+    assert read.ttl_seconds == 300
+
+
+def test_example_renewal_conf_uses_the_plugin_and_no_http01_keys() -> None:
+    conf = configobj.ConfigObj(str(EXAMPLES / "renewal-example.com.conf"))
     params = conf["renewalparams"]
     assert params["authenticator"] == "dns-dnscale"
     assert params["dns_dnscale_credentials"].endswith("dnscale.ini")
-    assert not [key for key in params if key.startswith(("webroot", "http01"))]
+    assert not [k for k in params if k.startswith(("webroot", "http01")) or k == "pref_challs"]
+
+
+def shell_snippets() -> dict[str, str]:
+    """Every shell script and ``sh`` block a user is told to run, by where it is."""
+    snippets = {str(p.relative_to(ROOT)): p.read_text() for p in EXAMPLES.rglob("*.sh")}
+    for doc in (README, EXAMPLES / "cname-delegation.md"):
+        for number, block in enumerate(shell_blocks(doc.read_text()), start=1):
+            snippets[f"{doc.relative_to(ROOT)} block {number}"] = block
+    return snippets
+
+
+@pytest.mark.parametrize("where", sorted(shell_snippets()))
+def test_shell_snippet_parses(where: str) -> None:
+    checked = subprocess.run(
+        ["bash", "-n"], input=shell_snippets()[where], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+def cron_entries() -> list[str]:
+    lines = (EXAMPLES / "cron").read_text().splitlines()
+    return [
+        line
+        for line in lines
+        if line.strip() and not line.startswith("#") and "=" not in line.split()[0]
+    ]
+
+
+def test_example_cron_file_has_renew_sweep_and_check_entries() -> None:
+    commands = " ".join(cron_entries())
+    assert "certbot renew" in commands
+    assert "certbot-dns-dnscale sweep" in commands
+    assert "certbot-dns-dnscale check --renewals" in commands
+
+
+@pytest.mark.parametrize("entry", cron_entries())
+def test_example_cron_entry_has_a_schedule_a_user_and_a_valid_command(entry: str) -> None:
+    fields = entry.split(None, 6)
+    assert all(re.fullmatch(r"[0-9*,/-]+", field) for field in fields[:5]), entry
+    assert fields[5] == "root"
+    checked = subprocess.run(
+        ["bash", "-n", "-c", fields[6]], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+def units() -> list[Path]:
+    return sorted(p for p in (EXAMPLES / "systemd").iterdir() if p.suffix in (".service", ".timer"))
+
+
+def test_every_example_timer_has_its_service() -> None:
+    for timer in (unit for unit in units() if unit.suffix == ".timer"):
+        assert timer.with_suffix(".service").exists(), timer.name
+
+
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here"
+)
+@pytest.mark.parametrize("unit", [unit.name for unit in units()])
+def test_example_systemd_unit_verifies(unit: str, tmp_path: Path) -> None:
+    """As installed with pip: the units' /opt/certbot/bin becomes this environment's bin, where
+    pip put certbot and certbot-dns-dnscale, so a wrong command name fails here too."""
+    here = str(Path(sys.executable).parent) + "/"
+    for source in units():
+        (tmp_path / source.name).write_text(source.read_text().replace(PIP_LAYOUT_BIN, here))
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", str(tmp_path / unit)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (checked.returncode, checked.stderr) == (0, "")
+
+
+def test_example_dockerfile_builds_on_certbot_image_from_files_that_exist() -> None:
+    lines = (EXAMPLES / "Dockerfile").read_text().splitlines()
+    assert "FROM certbot/certbot" in lines
+    copies = [line.split()[1:-1] for line in lines if line.startswith("COPY ")]
+    assert copies
+    for source in (path for copy in copies for path in copy):
+        assert (ROOT / source).exists(), source
+
+
+# -- links -------------------------------------------------------------------------------------
+
+
+def heading_anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_readme_links_lead_to_files_and_headings_that_exist() -> None:
+    text = readme()
+    anchors = {heading_anchor(h) for h in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)}
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if target.startswith(("http://", "https://")):
+            continue
+        if target.startswith("#"):
+            assert target[1:] in anchors, target
+        else:
+            assert (ROOT / target.split("#")[0]).exists(), target
