@@ -15,9 +15,11 @@ import pytest
 import requests
 
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
-from certbot_dns_dnscale.sandbox.__main__ import main
+from certbot_dns_dnscale.sandbox.__main__ import _parser, main
 from certbot_dns_dnscale.sandbox.api import Grant
+from certbot_dns_dnscale.sandbox.dns_answers import DnsAnswerer
 from certbot_dns_dnscale.sandbox.faults import FaultPlan
+from certbot_dns_dnscale.sandbox.nameservers import NameserverBindError, NameserverSettings
 from certbot_dns_dnscale.sandbox.store import ZoneStore
 from tests.conftest import FakeClock
 
@@ -514,3 +516,125 @@ def test_names_above_the_zones_exist_without_data(sandbox: Sandbox) -> None:
     answer = ask(sandbox, "com", "CAA")
     assert (answer.rcode(), answer.answer) == (dns.rcode.NOERROR, [])
     assert not answer.flags & dns.flags.AA
+
+
+# -- nameservers ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_nameservers() -> Iterator[Sandbox]:
+    """Two nameservers on free loopback addresses; port 0 so that no root is needed here."""
+    nameservers = (
+        NameserverSettings("ns1.dnscale.eu", port=0),
+        NameserverSettings("NS2.dnscale.eu.", port=0),
+    )
+    with Sandbox(SandboxSettings(nameservers=nameservers)) as running:
+        yield running
+
+
+def ask_server(address: str, port: int, name: str, rtype: str, *, rd: bool) -> dns.message.Message:
+    query = dns.message.make_query(name, rtype)
+    if not rd:
+        query.flags &= ~dns.flags.RD
+    return dns.query.udp(query, address, port=port, timeout=2)
+
+
+def test_ns_records_name_the_nameservers_whose_names_resolve_to_their_addresses(
+    with_nameservers: Sandbox,
+) -> None:
+    ns1, ns2 = with_nameservers.nameservers
+    answer = ask(with_nameservers, "example.org", "NS")
+    assert sorted(r.to_text() for r in answer.answer[0]) == ["ns1.dnscale.eu.", "ns2.dnscale.eu."]
+    for nameserver in (ns1, ns2):
+        (address,) = ask(with_nameservers, nameserver.host, "A").answer[0]
+        assert address.to_text() == nameserver.address
+    assert ask(with_nameservers, "ns1.dnscale.eu", "AAAA").answer == []
+    assert ns1.address != ns2.address
+    assert ns1.address.startswith("127.53.")
+
+
+def test_a_nameserver_answers_for_the_zones_with_authority(with_nameservers: Sandbox) -> None:
+    with_nameservers.add_record(NAME, "TXT", "v")
+    ns1 = with_nameservers.nameservers[0]
+    answer = ask_server(ns1.address, ns1.port, NAME, "TXT", rd=False)
+    assert texts(answer) == ["v"]
+    assert answer.flags & dns.flags.AA
+    assert not answer.flags & dns.flags.RA
+
+
+def test_query_log_records_the_recursion_desired_flag_and_the_answer_size(
+    with_nameservers: Sandbox,
+) -> None:
+    with_nameservers.add_record(NAME, "TXT", "v")
+    ns2 = with_nameservers.nameservers[1]
+    ask_server(ns2.address, ns2.port, NAME, "TXT", rd=False)
+    ask_server(ns2.address, ns2.port, "nothing.example.com", "TXT", rd=True)
+    logged = [(q.name, q.recursion_desired, q.answers) for q in ns2.queries]
+    assert logged == [(NAME, False, 1), ("nothing.example.com.", True, 0)]
+    assert with_nameservers.dns.queries == []  # each server keeps its own log
+
+
+def test_each_nameserver_shows_changes_after_its_own_lag() -> None:
+    clock = FakeClock()
+    store = ZoneStore(["example.com"], longest_lag_seconds=3, clock=clock)
+    fast, slow = DnsAnswerer(store, lag_seconds=1), DnsAnswerer(store, lag_seconds=3)
+    record = store.add(store.zone_by_name("example.com").id, NAME, "TXT", "v", 300, None)
+
+    def shown() -> list[list[str]]:
+        query = dns.message.make_query(NAME, "TXT").to_wire()
+        replies = [answerer.answer(query, over_udp=True) or b"" for answerer in (fast, slow)]
+        return [texts(dns.message.from_wire(reply)) for reply in replies]
+
+    assert shown() == [[], []]
+    clock.sleep(1)
+    assert shown() == [["v"], []]
+    clock.sleep(2)
+    assert shown() == [["v"], ["v"]]
+    store.delete(record.zone_id, [record.id])
+    clock.sleep(1)
+    assert shown() == [[], ["v"]]  # the slow one still serves the deleted value
+    clock.sleep(2)
+    assert shown() == [[], []]
+
+
+def test_a_nameserver_address_already_taken_fails_naming_the_fix(sandbox: Sandbox) -> None:
+    taken = NameserverSettings("ns1.dnscale.eu", address="127.0.0.1", port=sandbox.dns_port)
+    with pytest.raises(NameserverBindError, match="port 53 needs root"):
+        Sandbox(SandboxSettings(nameservers=(taken,)))
+
+
+def test_serve_help_explains_every_option() -> None:
+    commands = next(a for a in _parser()._actions if a.dest == "command")
+    serve = commands.choices["serve"]  # type: ignore[index]
+    unexplained = [a.option_strings for a in serve._actions if not a.help]
+    assert unexplained == []
+    assert "--nameserver" in serve.format_help()
+
+
+def test_serve_refuses_a_malformed_nameserver_naming_the_format(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--nameserver", "ns1.dnscale.eu"])
+    assert exited.value.code == 2
+    assert "HOST=ADDRESS[/LAG]" in capsys.readouterr().err
+
+
+def test_serve_with_a_nameserver_it_cannot_bind_exits_2_saying_why(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = [
+        "serve",
+        "--api-port",
+        "0",
+        "--dns-port",
+        "0",
+        "--nameserver",
+        "ns1.dnscale.eu=192.0.2.1",
+    ]
+    statuses: list[int] = []
+    thread = threading.Thread(target=lambda: statuses.append(main(args, threading.Event())))
+    thread.start()  # off the main thread: main() would take over SIGINT there
+    thread.join(10)
+    assert statuses == [2]
+    assert "cannot serve nameserver ns1.dnscale.eu on 192.0.2.1:53" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from certbot_dns_dnscale.sandbox.faults import FAULT_KINDS
+from certbot_dns_dnscale.sandbox.nameservers import NameserverBindError, NameserverSettings
 from certbot_dns_dnscale.sandbox.pebble import (
     Certbot,
     Pebble,
@@ -32,11 +33,32 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m certbot_dns_dnscale.sandbox")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the sandbox API and DNS until interrupted")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--api-port", type=int, default=18080)
-    serve.add_argument("--dns-port", type=int, default=18053, help="UDP and TCP")
-    serve.add_argument("--credentials", type=Path, help="write a credentials INI file here")
+    serve = commands.add_parser(
+        "serve",
+        help="run the sandbox API and DNS until interrupted",
+        description="Run a local DNScale (REST API and DNS) until Ctrl-C. Point the plugin at "
+        "it with the credentials file and --dns-dnscale-resolver at the DNS address.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address the API and DNS listen on")
+    serve.add_argument("--api-port", type=int, default=18080, help="API port (0: a free one)")
+    serve.add_argument(
+        "--dns-port", type=int, default=18053,
+        help="DNS port, UDP and TCP (0: a free one); it answers as a resolver would",
+    )  # fmt: skip
+    serve.add_argument(
+        "--credentials", type=Path,
+        help="write a credentials INI file (mode 600) for the plugin here",
+    )  # fmt: skip
+    serve.add_argument(
+        "--nameserver", action="append", default=[], metavar="HOST=ADDRESS[/LAG]",
+        type=_nameserver,
+        help="repeatable: an authoritative nameserver the zones' NS records name, on port 53 of "
+        "ADDRESS (needs root), serving changes LAG seconds after the API (default: "
+        "--propagation-delay); e.g. ns1.dnscale.eu=127.0.0.2/1. Without any, the NS records "
+        "name ns1/ns2.dnscale.eu, which do not resolve, and the plugin needs "
+        "--dns-dnscale-nameservers",
+    )  # fmt: skip
     _add_world_options(serve)
 
     demo = commands.add_parser("demo", help="issue a wildcard certificate from Pebble's test CA")
@@ -49,15 +71,44 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_world_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--zones", default=",".join(DEFAULT_ZONES), help="comma-separated")
-    parser.add_argument("--extra-zones", type=int, default=0, help="filler zones in the account")
-    parser.add_argument("--latency-ms", type=float, default=0.0, help="added to each API call")
+    parser.add_argument(
+        "--zones", default=",".join(DEFAULT_ZONES), help="comma-separated zones in the account"
+    )
+    parser.add_argument(
+        "--extra-zones", type=int, default=0,
+        help="filler zones (extra-0000.example, ...) added to the account",
+    )  # fmt: skip
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="milliseconds added to each API call"
+    )
     parser.add_argument(
         "--propagation-delay", type=float, default=0.0, help="seconds until DNS shows a change"
     )
-    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of faulty calls")
-    parser.add_argument("--fault-kinds", default=",".join(FAULT_KINDS))
-    parser.add_argument("--seed", type=int, default=0, help="for reproducible faults")
+    parser.add_argument(
+        "--fault-rate", type=float, default=0.0,
+        help="share (0..1) of API calls that misbehave, drawn at random",
+    )  # fmt: skip
+    parser.add_argument(
+        "--fault-kinds", default=",".join(FAULT_KINDS),
+        help="comma-separated misbehaviours to draw from: 429/500/502/503 answers, drop "
+        "(connection closed, nothing stored), lost (stored, answer lost), slow (late answer)",
+    )  # fmt: skip
+    parser.add_argument("--seed", type=int, default=0, help="random seed, for reproducible faults")
+
+
+def _nameserver(text: str) -> NameserverSettings:
+    """``HOST=ADDRESS[/LAG]`` as a nameserver's settings."""
+    host, _, rest = text.partition("=")
+    address, _, lag = rest.partition("/")
+    try:
+        lag_seconds = float(lag) if lag else None
+    except ValueError:
+        lag_seconds = -1.0
+    if not host or not address or (lag_seconds is not None and lag_seconds < 0):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not HOST=ADDRESS[/LAG], e.g. ns1.dnscale.eu=127.0.0.2/1"
+        )
+    return NameserverSettings(host, address, lag_seconds=lag_seconds)
 
 
 def _settings(args: argparse.Namespace, **fixed: object) -> SandboxSettings:
@@ -74,13 +125,27 @@ def _settings(args: argparse.Namespace, **fixed: object) -> SandboxSettings:
 
 
 def serve(args: argparse.Namespace, stop: threading.Event) -> int:
-    settings = _settings(args, host=args.host, api_port=args.api_port, dns_port=args.dns_port)
-    with Sandbox(settings) as sandbox:
+    settings = _settings(
+        args,
+        host=args.host,
+        api_port=args.api_port,
+        dns_port=args.dns_port,
+        nameservers=tuple(args.nameserver),
+    )
+    try:
+        sandbox = Sandbox(settings)
+    except NameserverBindError as err:
+        print(err.strerror, file=sys.stderr)
+        return 2
+    with sandbox:
         if args.credentials:
             args.credentials.write_text(sandbox.credentials_ini())
             args.credentials.chmod(0o600)
         print(f"DNScale sandbox API: {sandbox.api_url}/v1 (token {settings.token})")
         print(f"DNScale sandbox DNS: {sandbox.dns_address} (UDP and TCP)")
+        for nameserver in sandbox.nameservers:
+            where = f"{nameserver.address}:{nameserver.port}"
+            print(f"Nameserver:          {nameserver.host} at {where} (UDP and TCP)")
         if args.credentials:
             print(f"Credentials file:    {args.credentials}")
         print("Ready; Ctrl-C stops it.", flush=True)

@@ -48,7 +48,8 @@ class Query(NamedTuple):
     name: str
     type: str
     recursion_desired: bool  # the RD flag: an authoritative server's clients should clear it
-    at: float  # time.monotonic() when it arrived
+    at: float  # time.monotonic() when it was answered
+    answers: int  # records in the answer section (the CNAMEs of a chain included)
 
 
 class DnsAnswerer:
@@ -81,8 +82,8 @@ class DnsAnswerer:
             response.set_rcode(dns.rcode.FORMERR)
             return response.to_wire()
         question = query.question[0]
-        self._log(question.name, question.rdtype, bool(query.flags & dns.flags.RD))
         self._fill(response, question.name, question.rdtype)
+        self._log(question.name, question.rdtype, query, response)
         limit = max(query.payload, UDP_DEFAULT_PAYLOAD) if query.edns >= 0 else UDP_DEFAULT_PAYLOAD
         try:
             return response.to_wire(max_size=limit if over_udp else 65535)
@@ -92,13 +93,21 @@ class DnsAnswerer:
             return response.to_wire()
 
     def _log(
-        self, name: dns.name.Name, rdtype: dns.rdatatype.RdataType, recursion_desired: bool
+        self,
+        name: dns.name.Name,
+        rdtype: dns.rdatatype.RdataType,
+        query: dns.message.Message,
+        response: dns.message.Message,
     ) -> None:
-        query = Query(
-            name.to_text(), dns.rdatatype.to_text(rdtype), recursion_desired, time.monotonic()
+        logged = Query(
+            name.to_text(),
+            dns.rdatatype.to_text(rdtype),
+            bool(query.flags & dns.flags.RD),
+            time.monotonic(),
+            sum(len(rrset) for rrset in response.answer),
         )
         with self._lock:
-            self.queries.append(query)
+            self.queries.append(logged)
 
     def _fill(self, response: dns.message.Message, qname: dns.name.Name, qtype: int) -> None:
         if self._fill_nameserver_address(response, qname, qtype):
