@@ -336,7 +336,10 @@ def test_a_conf_as_certbot_2_wrote_it_with_the_old_plugin_name_is_checked(
     conf = add_lineage(
         config_dir, "example.com", params=params, top="# renew_before_expiry = 30 days\n"
     )
-    conf.write_text(conf.read_text().replace("version = 5.8.0", "version = 2.1.0"))
+    as_2_1 = conf.read_text().replace("version = 5.8.0", "version = 2.1.0")
+    conf.write_text(
+        as_2_1.replace("[renewalparams]", "# Options used in the renewal process\n[renewalparams]")
+    )
     status, lineages = run_json(config_dir, capsys, "--no-write-test")
     assert status == 0
     assert lineages["example.com"]["status"] == "ready"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import configobj
@@ -157,7 +157,17 @@ def read_certificate(cert_path: str) -> Certificate:
         cert = x509.load_pem_x509_certificate(pem)
     except ValueError as err:
         raise CertificateError(f"{cert_path} is not a PEM certificate") from err
-    return Certificate(_names(cert), cert.not_valid_before_utc, cert.not_valid_after_utc)
+    return Certificate(_names(cert), *_validity(cert))
+
+
+def _validity(cert: x509.Certificate) -> tuple[datetime, datetime]:
+    try:
+        return cert.not_valid_before_utc, cert.not_valid_after_utc
+    except AttributeError:  # cryptography before 42 (Debian 12's certbot 2.1, Ubuntu 24.04's 2.9)
+        return (
+            cert.not_valid_before.replace(tzinfo=timezone.utc),
+            cert.not_valid_after.replace(tzinfo=timezone.utc),
+        )
 
 
 def _names(cert: x509.Certificate) -> list[str]:
