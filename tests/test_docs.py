@@ -18,8 +18,17 @@ import pytest
 
 import certbot_dns_dnscale
 from certbot_dns_dnscale._internal import credentials
+from certbot_dns_dnscale._internal.batch import CONCURRENT_API_CALLS
+from certbot_dns_dnscale._internal.client import CLEANUP_POLICY
 from certbot_dns_dnscale._internal.credentials import read_credentials_file
+from certbot_dns_dnscale._internal.delegation import MAX_CNAME_HOPS
 from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
+from certbot_dns_dnscale._internal.transport import (
+    CONNECT_TIMEOUT_SECONDS,
+    READ_TIMEOUT_SECONDS,
+    RETRYABLE_STATUSES,
+    RetryPolicy,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -154,6 +163,31 @@ def test_package_docstring_lists_exactly_the_plugin_options() -> None:
     assert set(documented) == set(plugin_options())
 
 
+def flowing(markdown: str) -> str:
+    """The text with every run of whitespace (line breaks included) as one space."""
+    return " ".join(markdown.split())
+
+
+def test_reliability_section_states_the_limits_in_the_code() -> None:
+    policy, text = RetryPolicy(), flowing(section(readme(), "Reliability"))
+    stated = [
+        f"{CONNECT_TIMEOUT_SECONDS:g} s connect and {READ_TIMEOUT_SECONDS:g} s read timeout",
+        f"a {policy.budget_seconds:g} s budget",
+        f"cleanup: {CLEANUP_POLICY.budget_seconds:g} s",
+        f"up to {CLEANUP_POLICY.max_retry_after_seconds / 60:g} minutes",
+        f"as long as `Retry-After` says, up to {policy.max_retry_after_seconds:g} s",
+        f"up to {policy.max_attempts} attempts",
+        f"({policy.base_delay_seconds:g} s doubling to {policy.max_delay_seconds:g} s)",
+        f"deleted {CONCURRENT_API_CALLS} at a time",
+        *(str(status) for status in sorted(RETRYABLE_STATUSES)),
+    ]
+    assert [phrase for phrase in stated if phrase not in text] == []
+
+
+def test_cname_section_states_the_hop_limit_in_the_code() -> None:
+    assert f"up to {MAX_CNAME_HOPS} hops" in flowing(section(readme(), "CNAME delegation"))
+
+
 # -- Troubleshooting quotes what the plugin says -----------------------------------------------
 
 
@@ -283,6 +317,19 @@ def readme_ini_block() -> str:
     return re.findall(r"```ini\n(.*?)```", section(readme(), "The credentials file"), re.DOTALL)[0]
 
 
+def docstring_ini_block() -> str:
+    """The credentials example of the package docstring: the reStructuredText block's indented
+    lines after its ``:option:`` lines, up to the first line that is not indented."""
+    after = (certbot_dns_dnscale.__doc__ or "").split(".. code-block:: ini\n")[1].splitlines()
+    lines: list[str] = []
+    for line in after:
+        if line and not line.startswith("   "):
+            break
+        if not line.strip().startswith(":"):
+            lines.append(line[3:])
+    return "\n".join(lines).strip() + "\n"
+
+
 def test_example_credentials_file_is_valid_for_the_plugin() -> None:
     read = read_credentials_file(str(EXAMPLES / "dnscale.ini"))
     assert read.base_url == "https://api.dnscale.eu/v1"
@@ -291,8 +338,8 @@ def test_example_credentials_file_is_valid_for_the_plugin() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [(EXAMPLES / "dnscale.ini").read_text(), readme_ini_block()],
-    ids=["examples/dnscale.ini", "README"],
+    [(EXAMPLES / "dnscale.ini").read_text(), readme_ini_block(), docstring_ini_block()],
+    ids=["examples/dnscale.ini", "README", "package docstring"],
 )
 def test_credentials_example_works_with_its_optional_lines_uncommented(
     text: str, tmp_path: Path

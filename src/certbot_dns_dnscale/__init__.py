@@ -36,9 +36,12 @@ and within them to the ``_acme-challenge`` names, is safest.
 
    # DNScale API token used by Certbot
    dns_dnscale_api_token = 0123456789abcdef0123456789abcdef
-   # Optional: the API's address (with or without /v1), and the TXT records' TTL
+   # Optional: the API's address, with or without /v1 (default https://api.dnscale.eu)
    # dns_dnscale_api_url = https://api.dnscale.eu
+   # Optional: the TXT records' TTL in seconds, 120 to 86400 (default 300)
    # dns_dnscale_ttl = 300
+
+Comments go on lines of their own: after a value, they would be read as part of it.
 
 The path to this file can be provided interactively or using the
 ``--dns-dnscale-credentials`` command-line argument. Certbot records the path
@@ -67,4 +70,14 @@ Examples
      --dns-dnscale-credentials ~/.secrets/certbot/dnscale.ini \\
      -d example.com \\
      -d '*.example.com'
+
+Before the first certificate, and weekly for every certificate certbot renews with this plugin,
+the ``certbot-dns-dnscale`` command checks the setup (token, zone, NS delegation, CAA):
+
+.. code-block:: bash
+
+   certbot-dns-dnscale check --credentials ~/.secrets/certbot/dnscale.ini -d example.com
+   certbot-dns-dnscale check --renewals
+
+Installing, renewal timers and troubleshooting: see the project's README.
 """
