@@ -110,7 +110,7 @@ def test_signal_while_waiting_for_dns_removes_the_records(
     )
     try:
         wait_for(lambda: creates(world) == [201, 201])
-        wait_for(lambda: world.sandbox.dns.queries[-1][1] == "TXT")  # polling the nameserver
+        wait_for(lambda: world.sandbox.dns.queries[-1].type == "TXT")  # polling the nameserver
         process.send_signal(signum)
         process.communicate(timeout=60)
     finally:
