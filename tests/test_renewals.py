@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -367,3 +368,69 @@ def test_the_ca_flag_applies_to_the_caa_check_of_every_lineage(
         assert run_json(config_dir, capsys, "--no-write-test", "--ca", "sectigo.com")[0] == 0
     finally:  # the sandbox serves the whole module
         sandbox.store.delete(caa.zone_id, [caa.id])
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("cert = /x\n", "has no [renewalparams] section"),
+        ("cert = /x\n[renewalparams]\naccount = 1\n", "names no authenticator"),
+        (b"cert = \xff\n", "cannot read"),
+    ],
+)
+def test_a_conf_certbot_cannot_use_says_what_is_missing(
+    text: str | bytes, says: str, config_dir: Path
+) -> None:
+    conf = config_dir / "renewal" / "broken.conf"
+    conf.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(RenewalConfError, match=re.escape(says)):
+        read_lineage(conf)
+
+
+def test_a_certificate_file_that_is_not_pem_fails_its_lineage(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
+    (config_dir / "archive" / "example.com" / "cert1.pem").write_text("not a certificate")
+    status = main(["check", "--renewals", "--config-dir", str(config_dir)])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "  FAIL  certificate " in out
+    assert "cert.pem is not a PEM certificate" in out
+
+
+@pytest.mark.parametrize(
+    ("nameservers", "says"),
+    [
+        ("127.0.0.1:x", "is not HOST or HOST:PORT"),
+        ("a-host-that-does-not-resolve.example.org", "cannot find an address"),
+    ],
+)
+def test_saved_nameservers_that_cannot_be_used_fail_the_lineage(
+    nameservers: str,
+    says: str,
+    sandbox: Sandbox,
+    credentials: Path,
+    config_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    params = plugin_params(sandbox, credentials, dns_dnscale_nameservers=nameservers)
+    add_lineage(config_dir, "example.com", params=params)
+    status, lineages = run_json(config_dir, capsys)
+    assert status == 1
+    assert says in findings(lineages["example.com"])["settings"]["detail"]
+
+
+def test_the_text_report_lists_skipped_lineages_and_the_summary(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
+    add_lineage(config_dir, "www.example.org", params="authenticator = nginx\n")
+    assert main(["check", "--renewals", "--config-dir", str(config_dir), "--no-write-test"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"example.com: ready  ({config_dir}/renewal/example.com.conf)\n")
+    assert "\n  example.com: ready\n    ok    challenge   _acme-challenge.example.com" in out
+    assert "\nwww.example.org: skipped (authenticator nginx, not dns-dnscale)\n" in out
+    assert out.endswith(
+        f"1 certificate(s) in {config_dir} renew with dns-dnscale: all ready; 1 skipped\n"
+    )
