@@ -434,3 +434,25 @@ def test_the_text_report_lists_skipped_lineages_and_the_summary(
     assert out.endswith(
         f"1 certificate(s) in {config_dir} renew with dns-dnscale: all ready; 1 skipped\n"
     )
+
+
+def test_an_interval_certbot_cannot_read_fails_the_renewal_finding(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = plugin_params(sandbox, credentials)
+    add_lineage(config_dir, "example.com", params=params, top="renew_before_expiry = soonish\n")
+    status, lineages = run_json(config_dir, capsys, "--no-write-test")
+    renewal = findings(lineages["example.com"])["renewal"]
+    assert status == 1
+    assert renewal["fix"].startswith("fix renew_before_expiry in ")
+
+
+def test_a_lineage_with_autorenew_off_says_certbot_leaves_it_alone(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = plugin_params(sandbox, credentials, autorenew="False")
+    add_lineage(config_dir, "example.com", params=params)
+    status, lineages = run_json(config_dir, capsys, "--no-write-test")
+    renewal = findings(lineages["example.com"])["renewal"]
+    assert status == 0
+    assert renewal["detail"] == "autorenew = False: certbot renew leaves it alone"
