@@ -375,6 +375,10 @@ def test_good_input_gets_the_records_created_then_removed(
     }
     auth.cleanup([FIRST, SECOND])
     assert fake.live == {}
+    checked = case.options.get("propagation_check") == "on"
+    assert sleep_like_time_sleep == (
+        [] if checked else [case.options.get("propagation_seconds", 0)]
+    )
 
 
 @pytest.mark.parametrize("name", BAD)
@@ -404,6 +408,7 @@ def test_bad_input_is_a_clear_error_before_anything_is_created_and_never_shows_t
     assert case.line is None or f"at line {case.line} of" in message
     assert _posts(requests_mock) == []
     assert fake.live == {}
+    assert sleep_like_time_sleep == []
     captured = capsys.readouterr()
     outputs = [message, caplog.text, display.getvalue(), captured.out, captured.err]
     for secret in (TOKEN, *case.secrets):
