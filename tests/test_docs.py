@@ -297,6 +297,22 @@ def test_why_this_plugin_figures_are_those_of_benchmarks_md() -> None:
                 assert times == rounded(median / ours_seconds, "1"), (row[0], title)
 
 
+def test_why_this_plugin_describes_the_benchmark_setting_of_benchmarks_md() -> None:
+    ours = flowing(section(readme(), "Why this plugin"))
+    theirs = flowing((ROOT / "BENCHMARKS.md").read_text())
+    pairs = [
+        (r"(\d+) ms API latency", r"(\d+) ms API latency"),
+        (r"visible after (\d+) s", r"visible (\d+) s after"),
+        (r"account of (\d+) zones", r"account of (\d+) zones"),
+        (r"median of (\d+) runs", r"of (\d+) runs per cell"),
+    ]
+    for readme_pattern, benchmarks_pattern in pairs:
+        stated, measured = re.search(readme_pattern, ours), re.search(benchmarks_pattern, theirs)
+        assert stated, readme_pattern
+        assert measured, benchmarks_pattern
+        assert stated.group(1) == measured.group(1), readme_pattern
+
+
 def _figure(cell: str) -> tuple[Decimal, Decimal | None, int]:
     """A cell such as "63.8 s (13x slower), 14" -> (63.8, 13, 14)."""
     found = re.fullmatch(r"([0-9.]+) s(?: \((\d+)x[^)]*\))?, (\d+)(?: API requests)?", cell)
