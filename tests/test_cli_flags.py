@@ -109,6 +109,8 @@ BAD = [
     (["check", "--renewals", "--credentials", "{cred}"], "drop --credentials"),
     (["check", "--renewals", "--resolver", "{dns}"], "drop --resolver"),
     (["check", "--renewals", "--nameservers", "{dns}"], "drop --nameservers"),
+    (["check", "--renewals", "--resolver", ""], "drop --resolver"),
+    (["check", "--renewals", "--config-dir", ""], "--config-dir is empty: give certbot's config"),
     (["check", "--renewals", "--config-dir", "{tmp}/none"], "is not a directory: give certbot's"),
     (["check", "--renewals", "--config-dir", "{cred}"], "is not a directory: give certbot's"),
     (["check", "--renewals", "--config-dir", "{tmp}"], "has no renewal/ directory"),

@@ -106,10 +106,14 @@ def _api_refused(err: DNScaleError, args: argparse.Namespace, client: DNScaleCli
 
 
 def _check_renewals(args: argparse.Namespace) -> int:
-    given = [flag for flag, value in _per_name_flags(args) if value]
+    given = [flag for flag, value in _per_name_flags(args) if value is not None]
     if given:
         raise UsageError(
             f"--renewals takes names and settings from the renewal confs: drop {', '.join(given)}"
+        )
+    if args.config_dir == "":
+        raise UsageError(
+            f"--config-dir is empty: give certbot's config directory ({DEFAULT_CONFIG_DIR})"
         )
     config_dir = Path(args.config_dir or DEFAULT_CONFIG_DIR)
     _check_ca(args.ca)
@@ -128,7 +132,7 @@ def _per_name_flags(args: argparse.Namespace) -> list[tuple[str, object]]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    if args.config_dir:
+    if args.config_dir is not None:
         raise UsageError("--config-dir goes with --renewals: add --renewals, or drop --config-dir")
     if not args.credentials or not args.domains:
         raise UsageError(
