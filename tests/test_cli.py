@@ -74,6 +74,15 @@ def test_the_write_test_leaves_nothing_behind(
     assert sandbox.acme_challenge_records() == []
 
 
+def test_apex_and_wildcard_share_one_write_test(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, reports = run_json(check(sandbox, credentials, "example.com", "*.example.com"), capsys)
+    assert status == 0
+    assert [findings(r)["write test"]["ok"] for r in reports] == [True, True]
+    assert [c.method for c in sandbox.calls if c.method != "GET"] == ["POST", "DELETE"]
+
+
 def test_no_write_test_writes_nothing(
     sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

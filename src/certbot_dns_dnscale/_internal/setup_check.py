@@ -60,6 +60,7 @@ class SetupChecker:
         self._dns = dns
         self._options = options
         self._zones = zones
+        self._written: dict[str, Finding] = {}  # one write test per target: apex + wildcard
 
     def check(self, name: str) -> NameReport:
         report = NameReport(name)
@@ -72,7 +73,7 @@ class SetupChecker:
         zone = self._zone(chain, report) if chain else None
         if zone is not None:
             if self._options.write_test:
-                report.findings.append(self._write_test(zone, chain))
+                report.findings.append(self._write_test_once(zone, chain))
             report.findings.append(self._delegation(zone))
             report.findings.append(self._port_53(zone))
         report.findings.append(self._caa(base, wildcard=name.startswith("*.")))
@@ -114,6 +115,11 @@ class SetupChecker:
             return None
         report.findings.append(Finding("zone", True, zone.name))
         return zone
+
+    def _write_test_once(self, zone: Zone, chain: list[str]) -> Finding:
+        if chain[-1] not in self._written:
+            self._written[chain[-1]] = self._write_test(zone, chain)
+        return self._written[chain[-1]]
 
     def _write_test(self, zone: Zone, chain: list[str]) -> Finding:
         """Create and delete a TXT record where the plugin would, marked as the plugin marks it
