@@ -162,8 +162,17 @@ def _listener_certificate(workdir: Path, ca_path: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+#: Names the certbot the end-to-end tests and the demo run, e.g. ``/usr/bin/certbot`` for
+#: Debian's own certbot with the plugin from the .deb (``tox -e debian``).
+CERTBOT_ENV_VAR = "DNSCALE_E2E_CERTBOT"
+
+
 def certbot_executable() -> str:
-    """The real ``certbot`` console script of this Python environment."""
+    """The certbot to run: the one ``$DNSCALE_E2E_CERTBOT`` names, else the ``certbot`` console
+    script of this Python environment, else the first on ``PATH``."""
+    chosen = os.environ.get(CERTBOT_ENV_VAR, "").strip()
+    if chosen:
+        return _chosen_certbot(chosen)
     beside = Path(sys.executable).parent / "certbot"
     if beside.exists():
         return str(beside)
@@ -173,8 +182,22 @@ def certbot_executable() -> str:
     return found
 
 
+def _chosen_certbot(chosen: str) -> str:
+    found = shutil.which(chosen)
+    if found is None:
+        raise FileNotFoundError(
+            f"{CERTBOT_ENV_VAR}={chosen} is not an executable certbot: set it to the path of a "
+            f"certbot (e.g. /usr/bin/certbot) or unset it to use this environment's certbot."
+        )
+    return found
+
+
 class Certbot:
-    """Runs certbot with its own config, work and logs directories against one Pebble."""
+    """Runs certbot with its own config, work and logs directories against one Pebble.
+
+    Which certbot: ``$DNSCALE_E2E_CERTBOT`` if set (a path or a command name on ``PATH``), else
+    the one installed beside this Python (see :func:`certbot_executable`).
+    """
 
     def __init__(self, base: Path, pebble: Pebble) -> None:
         self.base = base
