@@ -6,10 +6,12 @@ runs; elsewhere these tests are skipped, saying why."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
 
+from certbot_dns_dnscale._internal.cli import main as plugin_cli
 from certbot_dns_dnscale.sandbox.dns_answers import Query
 from certbot_dns_dnscale.sandbox.nameservers import NameserverBindError, NameserverSettings
 from certbot_dns_dnscale.sandbox.pebble import certificate_names
@@ -88,3 +90,19 @@ def test_the_wait_lasts_until_the_slowest_nameserver_serves_every_value(
     for nameserver in (fast, slow):
         assert [q for q in nameserver.queries if q.recursion_desired] == []
     assert world.sandbox.acme_challenge_records() == []
+
+
+def test_setup_check_finds_the_nameservers_and_their_port_53_from_the_resolver_alone(
+    make_world: Callable[..., World], capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = production_world(make_world, None, None)
+    argv = ["check", "--credentials", str(world.credentials), "-d", "example.com", "--json"]
+
+    status = plugin_cli([*argv, "--resolver", world.sandbox.dns_address])
+
+    (report,) = json.loads(capsys.readouterr().out)
+    assert status == 0, report
+    outcomes = {finding["check"]: finding["ok"] for finding in report["findings"]}
+    assert outcomes["NS"] is outcomes["port 53"] is True
+    for nameserver in world.sandbox.nameservers:
+        assert ("example.com.", "SOA") in {(q.name, q.type) for q in nameserver.queries}
