@@ -162,6 +162,30 @@ def test_the_file_is_split_into_lines_exactly_as_certbot_splits_it(
     assert dict(check_readable_ini(str(path))) == certbot_reads(path)
 
 
+SEPARATORS = [
+    "\n",
+    "\r\n",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x85",
+    "\u2028",
+    "\u2029",
+]
+
+
+@pytest.mark.parametrize("separator", SEPARATORS, ids=[ascii(s) for s in SEPARATORS])
+def test_every_line_break_python_knows_splits_lines_as_certbot_splits_them(
+    tmp_path: Path, separator: str
+) -> None:
+    text = f"note = 1{separator}dns_dnscale_ttl = 600{separator}dns_dnscale_api_token = x\n"
+    path = write_bytes(tmp_path, text.encode())
+    assert dict(check_readable_ini(str(path))) == certbot_reads(path)
+
+
 def test_a_utf8_byte_order_mark_from_notepad_is_accepted(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, b"\xef\xbb\xbfdns_dnscale_api_token = " + TOKEN.encode() + b"\n")
     assert read_credentials_file(str(path)).api_token == TOKEN
