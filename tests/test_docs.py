@@ -188,6 +188,26 @@ def test_cname_section_states_the_hop_limit_in_the_code() -> None:
     assert f"up to {MAX_CNAME_HOPS} hops" in flowing(section(readme(), "CNAME delegation"))
 
 
+def pyproject_value(pattern: str) -> str:
+    found = re.search(pattern, (ROOT / "pyproject.toml").read_text(), flags=re.MULTILINE)
+    assert found, pattern
+    return found.group(1)
+
+
+def test_readme_names_the_certbot_minimum_pyproject_declares() -> None:
+    minimum = pyproject_value(r'"certbot>=([0-9.]+)"')
+    assert f"Supported: certbot {minimum} " in flowing(section(readme(), "Install"))
+
+
+def test_readme_names_the_wheel_and_deb_of_the_current_version() -> None:
+    version, text = pyproject_value(r'^version = "([^"]+)"'), readme()
+    debs = re.findall(r"python3-certbot-dns-dnscale_([^_\s]+)-1_all\.deb", text)
+    wheels = re.findall(r"certbot_dns_dnscale-([^-\s]+)-py3-none-any\.whl", text)
+    assert debs
+    assert wheels
+    assert set(debs) | set(wheels) == {version}
+
+
 # -- Troubleshooting quotes what the plugin says -----------------------------------------------
 
 
