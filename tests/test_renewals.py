@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -22,6 +23,7 @@ from certbot_dns_dnscale._internal.renewal_conf import (
     read_lineage,
 )
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
+from tests.conftest import API, TOKEN, error_envelope
 
 NOW = datetime.now(timezone.utc)
 
@@ -456,3 +458,20 @@ def test_a_lineage_with_autorenew_off_says_certbot_leaves_it_alone(
     renewal = findings(lineages["example.com"])["renewal"]
     assert status == 0
     assert renewal["detail"] == "autorenew = False: certbot renew leaves it alone"
+
+
+def test_an_api_message_quoting_the_token_never_reaches_the_report(
+    requests_mock: Any, config_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    credentials = tmp_path / "dnscale.ini"
+    credentials.write_text(f"dns_dnscale_api_token = {TOKEN}\n")
+    credentials.chmod(0o600)
+    quoting = error_envelope("UNAUTHORIZED", f"bad header 'Authorization: Bearer {TOKEN}'")
+    requests_mock.get(f"{API}/zones", status_code=401, json=quoting)
+    params = f"authenticator = dns-dnscale\ndns_dnscale_credentials = {credentials}\n"
+    add_lineage(config_dir, "example.com", params=params)
+    for output in ([], ["--json"]):
+        assert main(["check", "--renewals", "--config-dir", str(config_dir), *output]) == 1
+        out = capsys.readouterr().out
+        assert "token" in out
+        assert TOKEN not in out

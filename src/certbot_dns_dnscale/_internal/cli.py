@@ -24,6 +24,7 @@ from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, 
 from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain
 from certbot_dns_dnscale._internal.name_rules import name_problem
+from certbot_dns_dnscale._internal.redact import redact
 from certbot_dns_dnscale._internal.renewal_conf import ConfigDirError
 from certbot_dns_dnscale._internal.renewals import RenewalCheck, check_renewals
 from certbot_dns_dnscale._internal.renewals_output import renewals_json, renewals_text
@@ -84,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         return _sweep(args)
     except (UsageError, ConfigDirError, errors.PluginError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {redact(str(err))}", file=sys.stderr)
     return CANNOT_RUN
 
 
@@ -96,9 +97,9 @@ def _with_client(args: argparse.Namespace) -> tuple[Credentials, DNScaleClient]:
     return credentials, client
 
 
-def _api_refused(err: DNScaleError, args: argparse.Namespace, client: DNScaleClient) -> int:
-    context = Context("list the zones", args.credentials, client.base_url)
-    print(f"error: {explain(err, context)}", file=sys.stderr)
+def _api_refused(err: DNScaleError, args: argparse.Namespace, credentials: Credentials) -> int:
+    context = Context("list the zones", args.credentials, credentials.base_url)
+    print(f"error: {redact(explain(err, context), [credentials.api_token])}", file=sys.stderr)
     return CANNOT_RUN
 
 
@@ -156,7 +157,7 @@ def _check(args: argparse.Namespace) -> int:
     try:
         zones = client.list_zones()
     except DNScaleError as err:
-        return _api_refused(err, args, client)
+        return _api_refused(err, args, credentials)
     checker = SetupChecker(client, dns, options, zones)
     reports = [checker.check(name) for name in args.domains]
     if args.json:
@@ -219,12 +220,12 @@ def report_text(report: NameReport) -> str:
 
 def _sweep(args: argparse.Namespace) -> int:
     older_than = _age(args.older_than)
-    _, client = _with_client(args)
+    credentials, client = _with_client(args)
     now = datetime.now(timezone.utc)
     try:
         leftovers = find_leftovers(client, client.list_zones(), older_than, now)
     except DNScaleError as err:
-        return _api_refused(err, args, client)
+        return _api_refused(err, args, credentials)
     if not args.dry_run:
         leftovers = remove(client, leftovers)
     if args.json:

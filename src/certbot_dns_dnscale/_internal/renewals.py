@@ -20,6 +20,7 @@ from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.credentials import Credentials, read_credentials_file
 from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, diagnose
+from certbot_dns_dnscale._internal.redact import redact
 from certbot_dns_dnscale._internal.renewal_conf import (
     Certificate,
     CertificateError,
@@ -136,7 +137,7 @@ def _check_names(
         credentials.api_token, credentials.base_url, user_agent=user_agent("check")
     )
     try:
-        zones = _token(client, settings.credentials_path, report)
+        zones = _token(client, settings.credentials_path, credentials.api_token, report)
         if zones is None:
             return []
         options = CheckOptions(
@@ -223,13 +224,15 @@ def _credentials(path: str, report: LineageReport) -> Credentials | None:
 
 
 def _token(
-    client: DNScaleClient, credentials_path: str, report: LineageReport
+    client: DNScaleClient, credentials_path: str, token: str, report: LineageReport
 ) -> list[Zone] | None:
     try:
         zones = client.list_zones()
     except DNScaleError as err:
         context = Context("list the zones", credentials_path, client.base_url)
-        report.findings.append(Finding("token", False, str(err), diagnose(err, context)))
+        report.findings.append(
+            Finding("token", False, redact(str(err), [token]), diagnose(err, context))
+        )
         return None
     report.findings.append(Finding("token", True, f"accepted; it sees {len(zones)} zone(s)"))
     return zones

@@ -14,6 +14,7 @@ from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, diagnose
 from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.name_rules import name_problem
+from certbot_dns_dnscale._internal.redact import redact
 from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name, suffixes
 
 DNSCALE_NAMESERVERS = frozenset({"ns1.dnscale.eu", "ns2.dnscale.eu"})
@@ -140,7 +141,7 @@ class SetupChecker:
                 zone.name,
                 target,
             )
-            return Finding("write test", False, str(err), diagnose(err, context))
+            return Finding("write test", False, redact(str(err)), diagnose(err, context))
         return Finding("write test", True, f"created and deleted a TXT record at {target}")
 
     def _delegation(self, zone: Zone) -> Finding:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from certbot_dns_dnscale._internal.client import DNScaleClient, TxtRecord
 from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.marks import ImpossibleMarkError, Mark, read_mark
+from certbot_dns_dnscale._internal.redact import redact
 from certbot_dns_dnscale._internal.zones import Zone
 
 CHALLENGE_LABEL = "_acme-challenge"
@@ -94,6 +95,6 @@ def remove(client: DNScaleClient, leftovers: list[Leftover]) -> list[Leftover]:
             try:
                 client.delete_txt(leftover.record)
             except DNScaleError as err:
-                leftover = replace(leftover, error=str(err))
+                leftover = replace(leftover, error=redact(str(err)))
         done.append(leftover)
     return done
