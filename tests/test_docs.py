@@ -114,6 +114,30 @@ def test_set_up_commands_are_the_first_commands_of_their_sections() -> None:
     assert tests == ci_test_command().strip() + "\n"
 
 
+WALK_THROUGH_STEPS = (
+    "apt install ./dist/python3-certbot-dns-dnscale_",  # install
+    "install -m 600 /dev/null /etc/letsencrypt/dnscale.ini",  # the credentials file
+    "ns1.dnscale.eu",  # delegation ...
+    "dig +short NS example.com",  # ... and how to see it took
+    "dig +short @ns1.dnscale.eu",
+    "certbot-dns-dnscale check --credentials",
+    "-m you@example.com --agree-tos",  # the first certificate
+    "/etc/letsencrypt/renewal-hooks/deploy/",  # a deploy hook
+    "systemctl list-timers certbot.timer",  # the renewal timer
+    "certbot renew --dry-run",  # confirming renewals
+    "journalctl -u certbot.service",
+    "/var/log/letsencrypt/letsencrypt.log",
+)
+
+
+def test_walk_through_takes_every_step_in_order() -> None:
+    text = section(readme(), "From zero to a renewed certificate")
+    assert [step for step in WALK_THROUGH_STEPS if step not in text] == []
+    positions = [text.find(step) for step in WALK_THROUGH_STEPS]
+    assert positions == sorted(positions)
+    assert "staging" in text
+
+
 # -- the options and credentials tables --------------------------------------------------------
 
 
