@@ -95,13 +95,32 @@ def test_cleanup_waits_for_a_create_still_on_its_way(requests_mock: rm.Mocker) -
     performing = threading.Thread(target=batch.perform, args=(challenge,))
     performing.start()
     assert create_started.wait(timeout=10)
+    wait_until_in_flight(batch, count=2)  # the plan's future and the create's
     cleaning = threading.Thread(target=batch.cleanup, args=(challenge,))
     cleaning.start()
     cleaning.join(timeout=0.3)  # without the wait, cleanup would be over (and found nothing)
+    still_waiting = cleaning.is_alive()
     release_create.set()
     cleaning.join(timeout=10)
     performing.join(timeout=10)
+    assert still_waiting
     assert methods(requests_mock)[-1] == "DELETE"
+
+
+def wait_until_in_flight(batch: ChallengeBatch, count: int) -> None:
+    """Until the batch has registered ``count`` submitted calls as in flight.
+
+    The batch registers a pool's futures only after submitting them, so a create can already
+    be running (``create_started``) before cleanup could see it: a cleanup arriving in that
+    window does not wait for it. That window is a bug of its own (see the mutation-testing
+    report); this test is about cleanup waiting for what *is* registered, so it waits the
+    window out instead of failing by chance under load.
+    """
+    for _ in range(10_000):
+        if len(batch._in_flight) >= count:
+            return
+        threading.Event().wait(0.001)
+    raise AssertionError(f"the batch never registered {count} calls in flight")
 
 
 # -- one zone list per process (certbot renew with many lineages) ------------------------------
