@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
+from certbot_dns_dnscale.sandbox import pebble
 from certbot_dns_dnscale.sandbox.authorizations import deactivate_valid_authorizations
 from certbot_dns_dnscale.sandbox.pebble import certificate_names
 from tests.e2e.conftest import World
@@ -84,6 +85,37 @@ def test_renew_works_from_the_saved_renewal_conf_alone(world: World) -> None:
     assert serial(world.certbot.live_certificate("example.com")) != before
     assert len(posts(world)) == 2
     assert world.sandbox.acme_challenge_records() == []
+
+
+@pytest.fixture
+def always_reusing_world(
+    make_world: Callable[..., World], monkeypatch: pytest.MonkeyPatch
+) -> World:
+    """Pebble reusing every valid authorization: what 1 % of renewals meet by chance."""
+    monkeypatch.setitem(pebble.PEBBLE_ENV, "PEBBLE_AUTHZREUSE", "100")
+    world = make_world()
+    first = world.certbot.certonly(["example.com", "*.example.com"], *world.plugin_args())
+    assert first.returncode == 0, first.stderr
+    world.sandbox.api.calls.clear()
+    return world
+
+
+def test_a_renewal_pebble_authorizes_from_memory_makes_no_dns_change(
+    always_reusing_world: World,
+) -> None:
+    """Why renewal tests forget authorizations first: otherwise they may prove nothing."""
+    result = renew(always_reusing_world)
+    assert result.returncode == 0, result.stderr
+    assert posts(always_reusing_world) == []
+
+
+def test_forgotten_authorizations_make_the_renewal_answer_every_challenge(
+    always_reusing_world: World,
+) -> None:
+    assert forget_authorizations(always_reusing_world) == 2
+    result = renew(always_reusing_world)
+    assert result.returncode == 0, result.stderr
+    assert len(posts(always_reusing_world)) == 2
 
 
 def test_http01_lineage_switched_to_dns_dnscale_by_its_renewal_conf_renews(world: World) -> None:
