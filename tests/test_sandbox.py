@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -601,6 +602,18 @@ def test_a_nameserver_address_already_taken_fails_naming_the_fix(sandbox: Sandbo
     taken = NameserverSettings("ns1.dnscale.eu", address="127.0.0.1", port=sandbox.dns_port)
     with pytest.raises(NameserverBindError, match="port 53 needs root"):
         Sandbox(SandboxSettings(nameservers=(taken,)))
+
+
+def test_a_nameserver_that_cannot_bind_leaves_none_of_the_others_bound(sandbox: Sandbox) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        free_port = probe.getsockname()[1]
+    first = NameserverSettings("ns1.dnscale.eu", address="127.0.0.1", port=free_port)
+    taken = NameserverSettings("ns2.dnscale.eu", address="127.0.0.1", port=sandbox.dns_port)
+    with pytest.raises(NameserverBindError):
+        Sandbox(SandboxSettings(nameservers=(first, taken)))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as again:
+        again.bind(("127.0.0.1", free_port))  # the first one let its port go
 
 
 def test_serve_help_explains_every_option() -> None:

@@ -64,9 +64,12 @@ class Nameserver(Lifecycle):
 
 
 def bind_nameservers(
-    settings: Sequence[NameserverSettings], store: ZoneStore, answerers: Sequence[DnsAnswerer], *,
+    settings: Sequence[NameserverSettings],
+    store: ZoneStore,
+    answerers: Sequence[DnsAnswerer],
+    *,
     tamper_txt: bool,
-) -> list[Nameserver]:  # fmt: skip
+) -> list[Nameserver]:
     """Bind every nameserver (``start()`` serves), and teach every answerer (theirs and
     ``answerers``) their names and addresses. Nothing stays bound when one fails."""
     servers: list[Nameserver] = []
