@@ -11,6 +11,7 @@ import unittest
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -56,6 +57,17 @@ def no_retry_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     waits: list[float] = []
     monkeypatch.setattr("time.sleep", waits.append)
     return waits
+
+
+BACKOFF_SECONDS = [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+"""The default policy's waits between its 8 attempts before jitter: doubling, capped at 8 s."""
+
+
+def assert_jittered_backoff(waits: list[float]) -> None:
+    """Seven waits, each between half and all of the doubling backoff (equal jitter)."""
+    assert len(waits) == len(BACKOFF_SECONDS), waits
+    for wait, backoff in zip(waits, BACKOFF_SECONDS, strict=True):
+        assert backoff / 2 <= wait <= backoff, waits
 
 
 @pytest.fixture
@@ -272,6 +284,7 @@ def test_lasting_server_errors_say_try_later_with_the_request_id(
     assert "kept failing on its side. Try again later" in str(raised.value)
     assert "req-9" in str(raised.value)
     assert "after 8 attempts" in str(raised.value)
+    assert_jittered_backoff(no_retry_waits)
 
 
 def test_lasting_rate_limit_says_so(auth: Authenticator, requests_mock: rm.Mocker) -> None:
@@ -288,6 +301,7 @@ def test_unreachable_api_names_the_url_and_the_setting(
         auth.perform([achall("example.com")])
     assert f"the DNScale API at {API} could not be reached" in str(raised.value)
     assert "dns_dnscale_api_url" in str(raised.value)
+    assert_jittered_backoff(no_retry_waits)
 
 
 def test_something_that_is_not_the_api_says_check_the_url(
@@ -313,7 +327,9 @@ def test_invalid_propagation_seconds_are_refused_before_anything_happens(
 def test_zero_propagation_seconds_are_accepted(
     make_authenticator: MakeAuthenticator, write_credentials: Callable[..., Path]
 ) -> None:
-    make_authenticator(write_credentials(), propagation_seconds=0).prepare()
+    auth = make_authenticator(write_credentials(), propagation_seconds=0)
+    auth.prepare()
+    assert auth._wait_settings().bound_seconds == 0
 
 
 def test_missing_token_names_the_key_and_the_file(
@@ -395,9 +411,12 @@ def test_cleanup_falls_back_to_delete_by_name_and_value_when_the_id_is_gone(
         json=error_envelope("NOT_FOUND", ""),
     )
     auth.cleanup([challenge])
-    last = api.request_history[-1]
-    assert last.path == "/v1/zones/z-com/records/by-name/_acme-challenge.example.com./txt"
-    assert last.qs["content"] == [value_of(challenge).lower()]
+    # requests-mock lowercases ``path`` and ``qs``; the raw URL keeps what was sent, and ACME
+    # values are case-sensitive: a lowercased value would match nothing at DNScale.
+    assert value_of(challenge) != value_of(challenge).lower()  # a value case can break
+    sent = urlsplit(api.request_history[-1].url)
+    assert sent.path == "/v1/zones/z-com/records/by-name/_acme-challenge.example.com./TXT"
+    assert parse_qs(sent.query) == {"content": [value_of(challenge)]}
 
 
 def test_cleanup_deletes_by_name_when_the_create_answer_had_no_id(
@@ -479,6 +498,9 @@ def test_the_token_appears_in_no_log_or_error_of_a_whole_run(
     assert TOKEN not in caplog.text
     assert TOKEN not in str(raised.value)
     assert TOKEN not in repr(auth.__dict__)
+    # the check-off wait of 0 s, then the failing delete's retries: their log lines were checked
+    assert no_retry_waits[0] == 0
+    assert_jittered_backoff(no_retry_waits[1:])
 
 
 def test_the_plugin_does_not_load_the_sandbox() -> None:

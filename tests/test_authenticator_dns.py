@@ -166,8 +166,12 @@ def test_invalid_dns_options_are_refused_before_anything_happens(
         make(**options).prepare()
 
 
-def test_valid_dns_options_pass(make: Callable[..., Authenticator]) -> None:
-    make(nameservers="127.0.0.1:53, [::1]:5353", resolver="127.0.0.1").prepare()
+def test_valid_dns_options_pass_and_reach_the_wait(make: Callable[..., Authenticator]) -> None:
+    auth = make(nameservers="127.0.0.1:53, [::1]:5353", resolver="127.0.0.1")
+    auth.prepare()
+    settings = auth._wait_settings()
+    assert settings.nameservers == ("127.0.0.1:53", "[::1]:5353")
+    assert settings.resolver == "127.0.0.1"
 
 
 def test_auth_hint_points_at_delegation_and_the_bound(make: Callable[..., Authenticator]) -> None:
