@@ -161,7 +161,7 @@ class ChallengeBatch:
         context = self._context("create the TXT record " + target, zone, target)
         try:
             created = self._client.create_txt_record(
-                zone.id, target, plan.validation, ttl=self._ttl_seconds, comment=make_mark()
+                zone.id, target, plan.validation, ttl=self._ttl_seconds, comment=_mark(plan)
             )
         except DNScaleError as err:
             raise ChallengeError(explain(err, context)) from err
@@ -221,6 +221,13 @@ class ChallengeBatch:
             zone=zone.name if zone else None,
             name=name,
         )
+
+
+def _mark(plan: Plan) -> str:
+    """The record's comment; at a CNAME target it names the challenge it answers, so that
+    ``sweep`` can tell our leftovers there from anything else."""
+    delegated = len(plan.chain) > 1
+    return make_mark(answering=plan.chain[0] if delegated else None)
 
 
 def _check_name(validation_name: str) -> None:

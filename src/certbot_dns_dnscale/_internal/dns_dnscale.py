@@ -74,6 +74,7 @@ class Authenticator(dns_common.DNSAuthenticator):
         add(
             "nameservers",
             default=None,
+            type=_comma_separated,
             help="HOST[:PORT],... servers to check instead of the zone's NS records "
             "(split-horizon setups, a local sandbox).",
         )
@@ -243,6 +244,12 @@ def _challenge_values(achalls: list[achallenges.AnnotatedChallenge]) -> list[Cha
          achall.validation(achall.account_key))
         for achall in achalls
     ]  # fmt: skip
+
+
+def _comma_separated(value: str | list[str]) -> str:
+    """The option as text. certbot renew hands a saved value through the option's type, and a
+    hand-edited renewal conf line ``a, b`` arrives as the list ``["a", "b"]``."""
+    return ", ".join(value) if isinstance(value, list) else value
 
 
 def _identifier_value(achall: achallenges.AnnotatedChallenge) -> str:

@@ -71,7 +71,11 @@ class PropagationWaiter:
         progress: Progress = lambda message: None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        sleep_when_unchecked: bool = True,
     ) -> None:
+        """``sleep_when_unchecked``: with no nameserver to ask, sleep the bound (the plain
+        fixed wait) or, when the caller will fail the run anyway, return at once."""
+        self._sleep_when_unchecked = sleep_when_unchecked
         self._dns = dns
         self._bound = bound_seconds
         self._fixed_nameservers = nameservers
@@ -164,6 +168,8 @@ class PropagationWaiter:
         )
 
     def _sleep_the_bound(self, started: float, reason: str) -> Outcome:
+        if not self._sleep_when_unchecked:
+            return Outcome(False, False, self._clock() - started, reason=reason)
         remaining = max(0.0, self._bound - (self._clock() - started))
         logger.warning(
             "Cannot check whether the DNS records are live: %s. Waiting the full %g s instead.",

@@ -19,7 +19,7 @@ import requests
 import requests.adapters
 
 from certbot_dns_dnscale._internal.errors import DNScaleError, RateLimitedError, TransportError
-from certbot_dns_dnscale._internal.redact import describe_error
+from certbot_dns_dnscale._internal.redact import describe_error, redact
 from certbot_dns_dnscale._internal.responses import JSONObject, data_of, snippet
 
 logger = logging.getLogger(__name__)
@@ -170,11 +170,13 @@ class Transport:
         logger.debug(
             "DNScale API <- %s %s: HTTP %d in %.0f ms (request id %s): %s",
             method, url, response.status_code, (self.clock() - started) * 1000,
-            response.headers.get("X-Request-ID", "-"), snippet(response.text, 500),
+            response.headers.get("X-Request-ID", "-"), self._redact(snippet(response.text, 500)),
         )  # fmt: skip
         try:
             return data_of(response)
         except DNScaleError as err:
+            err.message = self._redact(err.message)  # an answer may echo the request's headers
+            err.args = (err.message,)
             if err.status == 429 and err.retry_after_seconds is not None:
                 self._pause_everyone(err.retry_after_seconds)
             if err.status in RETRYABLE_STATUSES:
@@ -202,6 +204,9 @@ class Transport:
             return _Failure(TransportError(f"{method} {url}: {self._describe(err)}"), True)
         except requests.RequestException as err:
             return _Failure(TransportError(f"{method} {url}: {self._describe(err)}"), False)
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._secrets)
 
     def _describe(self, err: BaseException) -> str:
         return describe_error(err, self._secrets)

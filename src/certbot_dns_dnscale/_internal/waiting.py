@@ -48,7 +48,11 @@ def wait_for_records(
         raise ChallengeError(f"--dns-dnscale-nameservers: {err}.") from err
     progress = ProgressLine()
     waiter = PropagationWaiter(
-        dns(), bound_seconds=bound, nameservers=fixed, progress=progress.update
+        dns(),
+        bound_seconds=bound,
+        nameservers=fixed,
+        progress=progress.update,
+        sleep_when_unchecked=not settings.require,
     )
     outcome = waiter.wait(_expected(records, zones))
     _report(outcome, progress, settings.require)
