@@ -15,13 +15,13 @@ from certbot import errors
 from certbot.plugins.dns_common import CredentialsConfiguration
 
 from certbot_dns_dnscale._internal.credentials import (
-    MAX_FILE_BYTES,
     api_base_url,
     check_readable_ini,
     parse_credentials,
     parse_ttl,
     read_credentials_file,
 )
+from certbot_dns_dnscale._internal.credentials_file import MAX_FILE_BYTES
 from tests.conftest import TOKEN
 
 PATH = "/etc/letsencrypt/dnscale.ini"

@@ -8,18 +8,15 @@ two ways. No message here ever quotes a line or a value of the file: a line may 
 
 from __future__ import annotations
 
-import codecs
-import io
 import ipaddress
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import configobj
 from certbot import errors
 
+from certbot_dns_dnscale._internal.credentials_file import TOKEN_KEY, read_lines
 from certbot_dns_dnscale._internal.redact import MASK, redact, redact_url
 
 DEFAULT_API_URL = "https://api.dnscale.eu"
@@ -27,16 +24,13 @@ API_VERSION_PATH = "/v1"
 DEFAULT_TTL_SECONDS = 300
 MIN_TTL_SECONDS = 120
 MAX_TTL_SECONDS = 86400
-MAX_FILE_BYTES = 64 * 1024  # a credentials file is a few lines; more is the wrong file
 
-TOKEN_KEY = "dns_dnscale_api_token"  # noqa: S105 - a key name, not a secret
 URL_KEY = "dns_dnscale_api_url"
 TTL_KEY = "dns_dnscale_ttl"
 KEYS = (TOKEN_KEY, URL_KEY, TTL_KEY)
 
 _PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass(frozen=True)
@@ -69,7 +63,7 @@ def check_readable_ini(path: str) -> configobj.ConfigObj:
     error about that header quotes it). certbot parses the file again afterwards, the same way:
     a file that passes here passes there.
     """
-    lines = _decoded_lines(_read_bytes(path), path)
+    lines = read_lines(path)
     try:
         values = configobj.ConfigObj(lines)
     except configobj.ConfigObjError as err:
@@ -80,91 +74,6 @@ def check_readable_ini(path: str) -> configobj.ConfigObj:
     for key in KEYS:
         _check_value(values, key, _where(key, lines, path))
     return values
-
-
-def _read_bytes(path: str) -> bytes:
-    """At most MAX_FILE_BYTES of a regular file; never blocks on a FIFO or reads a device."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except FileNotFoundError as err:
-        raise errors.PluginError(
-            f"Credentials file {path} does not exist. Create it with the line "
-            f"'{TOKEN_KEY} = <your token>' and chmod 600, or fix --dns-dnscale-credentials."
-        ) from err
-    except PermissionError as err:
-        raise errors.PluginError(
-            f"Cannot read credentials file {path}: permission denied. Run certbot as a user "
-            "that can read it (it should be owned by that user, mode 600)."
-        ) from err
-    except OSError as err:
-        raise errors.PluginError(
-            f"Cannot open credentials file {path}: {err.strerror or type(err).__name__}. "
-            "Point --dns-dnscale-credentials at the INI file."
-        ) from err
-    try:
-        _check_regular_file(os.fstat(fd), path)
-        data = _read_at_most(fd, MAX_FILE_BYTES + 1, path)
-    finally:
-        os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise errors.PluginError(
-            f"Credentials file {path} is larger than {MAX_FILE_BYTES // 1024} KiB: that is not "
-            "a credentials file (a few 'key = value' lines). Point --dns-dnscale-credentials "
-            "at the right file."
-        )
-    return data
-
-
-def _read_at_most(fd: int, limit: int, path: str) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        while size < limit:
-            chunk = os.read(fd, limit - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as err:
-        raise errors.PluginError(
-            f"Cannot read credentials file {path}: {err.strerror or type(err).__name__}. "
-            "Point --dns-dnscale-credentials at the INI file."
-        ) from err
-    return b"".join(chunks)
-
-
-def _check_regular_file(status: os.stat_result, path: str) -> None:
-    if stat.S_ISDIR(status.st_mode):
-        raise errors.PluginError(
-            f"Credentials path {path} is a directory; point --dns-dnscale-credentials at the "
-            "INI file itself."
-        )
-    if not stat.S_ISREG(status.st_mode):
-        raise errors.PluginError(
-            f"Credentials path {path} is not a regular file (a pipe, socket or device); point "
-            "--dns-dnscale-credentials at the INI file itself."
-        )
-
-
-def _decoded_lines(data: bytes, path: str) -> list[str]:
-    """The lines configobj makes of the file certbot hands it: split on ``\\n`` only (``\\r``,
-    ``\\x0b`` and ``\\u2028`` stay inside their line), a UTF-8 byte-order mark dropped."""
-    if data.startswith(_UTF16_BOMS):
-        raise errors.PluginError(
-            f"Credentials file {path} is UTF-16 encoded; save it as UTF-8 (in Notepad: "
-            "Save As, Encoding UTF-8)."
-        )
-    raw_lines = io.BytesIO(data.removeprefix(codecs.BOM_UTF8)).readlines()
-    lines = []
-    for number, raw in enumerate(raw_lines, start=1):
-        try:
-            lines.append(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise errors.PluginError(
-                f"Credentials file {path} is not UTF-8 text (line {number}). Save it as UTF-8 "
-                "text; the file must be an INI file of 'key = value' lines."
-            ) from None  # the decoder's message quotes bytes of the line
-    return lines
 
 
 def _error_lines(err: configobj.ConfigObjError) -> str:

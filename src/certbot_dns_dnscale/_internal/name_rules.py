@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-MAX_NAME_CHARS = 253
-MAX_LABEL_CHARS = 63
+from certbot_dns_dnscale._internal.zones import MAX_LABEL_CHARS, MAX_NAME_CHARS
+
 CHALLENGE_PREFIX = "_acme-challenge."
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 
