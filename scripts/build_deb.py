@@ -1,6 +1,7 @@
 """Build the Debian package from the source tree with Debian's own tools, then lintian it.
 
-python scripts/build_deb.py [OUTDIR]   (tox -e deb; OUTDIR defaults to dist/)
+python scripts/build_deb.py [OUTDIR]           (tox -e deb; OUTDIR defaults to dist/)
+python scripts/build_deb.py --install [OUTDIR] (tox -e debian: apt-get install the built .deb)
 
 Copies the tree (without .git, virtualenvs and caches) to a scratch directory, runs
 ``dpkg-buildpackage -b`` there with Debian's Python first on PATH (debhelper, dh-python and
@@ -11,10 +12,11 @@ version is not pyproject's, when the build fails or when lintian reports an erro
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -63,6 +65,10 @@ def run(command: list[str], cwd: Path) -> None:
         raise SystemExit(f"{command[0]} failed (its output is above)")
 
 
+def deb_name() -> str:
+    return f"{PACKAGE}_{project_version()}-{DEBIAN_REVISION}_all.deb"
+
+
 def build(outdir: Path) -> Path:
     version = project_version()
     expected = f"{version}-{DEBIAN_REVISION}"
@@ -75,15 +81,38 @@ def build(outdir: Path) -> Path:
         source = Path(scratch) / f"certbot-dns-dnscale-{version}"
         copy_tree(source)
         run(["dpkg-buildpackage", "-us", "-uc", "-b"], cwd=source)
-        built = Path(scratch) / f"{PACKAGE}_{expected}_all.deb"
         outdir.mkdir(parents=True, exist_ok=True)
-        target = outdir / built.name
-        shutil.move(built, target)
+        target = outdir / deb_name()
+        shutil.move(Path(scratch) / deb_name(), target)
     run(["dpkg-deb", "--info", str(target)], cwd=ROOT)
     run(["lintian", "--fail-on", "error", "--display-info", str(target)], cwd=ROOT)
     print(f"built {target}")
     return target
 
 
+def install(outdir: Path) -> None:
+    """apt-get install the built package (again), with its dependencies from the archive."""
+    package = (outdir / deb_name()).resolve()
+    if not package.exists():
+        raise SystemExit(f"{package} is missing: build it first with tox -e deb.")
+    apt_env = {"DEBIAN_FRONTEND": "noninteractive"}
+    command = ["apt-get", "install", "-y", "-q", "--reinstall", str(package)]
+    print("+", " ".join(command), flush=True)
+    done = subprocess.run(command, env={**os.environ, **apt_env}, check=False)
+    if done.returncode != 0:
+        raise SystemExit("apt-get install failed (its output is above); run as root.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", nargs="?", type=Path, default=ROOT / "dist")
+    parser.add_argument("--install", action="store_true", help="install the built .deb instead")
+    args = parser.parse_args()
+    if args.install:
+        install(args.outdir)
+    else:
+        build(args.outdir)
+
+
 if __name__ == "__main__":
-    build(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "dist")
+    main()
