@@ -374,6 +374,17 @@ def test_dns_sees_changes_only_after_the_propagation_delay() -> None:
     assert store.visible(NAME) == []
 
 
+def test_each_further_value_at_a_name_shows_a_stagger_later() -> None:
+    clock = FakeClock()
+    store = ZoneStore(["example.com"], rrset_stagger_seconds=2, clock=clock)
+    zone_id = store.zone_by_name("example.com").id
+    store.add(zone_id, NAME, "TXT", "first", 300, None)
+    store.add(zone_id, NAME, "TXT", "second", 300, None)
+    assert [r.content for r in store.visible(NAME)] == ["first"]
+    clock.sleep(2)
+    assert sorted(r.content for r in store.visible(NAME)) == ["first", "second"]
+
+
 def test_unknown_name_is_nxdomain_with_the_soa(sandbox: Sandbox) -> None:
     answer = ask(sandbox, "nothing.example.com")
     assert answer.rcode() == dns.rcode.NXDOMAIN

@@ -211,3 +211,17 @@ def test_cname_delegated_challenge_in_another_zone_issues(world: World) -> None:
     assert posts(world) == [f"/v1/zones/{net_zone}/records"] * 2
     assert world.sandbox.txt_values(delegated) == []
     assert world.sandbox.records("_acme-challenge.example.com", "CNAME")
+
+
+def test_the_wait_lasts_until_every_value_at_a_name_shows_not_the_first(
+    make_world: Callable[..., World],
+) -> None:
+    world = make_world(rrset_stagger_seconds=2)  # the wildcard's value shows 2 s after the apex's
+    result = world.certbot.certonly(["example.com", "*.example.com"], *world.plugin_args())
+    assert_issued(result, world, "example.com", {"example.com", "*.example.com"})
+    txt = [q for q in world.sandbox.dns.queries if q.type == "TXT"]
+    plugin_saw_both = next(q for q in txt if not q.recursion_desired and q.answers == 2)
+    ca_asks = [q for q in txt if q.recursion_desired]  # Pebble asks as a stub resolver does
+    assert ca_asks
+    assert any(not q.recursion_desired and q.answers == 1 for q in txt)  # one value showed first
+    assert plugin_saw_both.at < ca_asks[0].at

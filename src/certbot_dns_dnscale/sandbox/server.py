@@ -27,6 +27,7 @@ class SandboxSettings:
     readonly_token: str = READONLY_TOKEN
     api_latency_ms: float = 0.0
     propagation_delay_seconds: float = 0.0
+    rrset_stagger_seconds: float = 0.0  # each further value at a name shows this much later
     fault_rate: float = 0.0
     fault_kinds: tuple[str, ...] = FAULT_KINDS
     fault_seed: int = 0
@@ -58,6 +59,7 @@ class Sandbox(Lifecycle):
             zone_names,
             propagation_delay_seconds=settings.propagation_delay_seconds,
             longest_lag_seconds=max(lags, default=0.0),
+            rrset_stagger_seconds=settings.rrset_stagger_seconds,
         )
         self.faults = FaultPlan(
             settings.fault_rate,

@@ -36,6 +36,7 @@ class Record:
     changed_at: float  # the store's clock when the API stored it
     propagated: bool = False  # served by DNS from the start: set up beforehand
     deleted_at: float | None = None
+    stagger_seconds: float = 0.0  # shown this much later than the lag says
 
     def to_api(self) -> dict[str, object]:
         """Exactly the keys of DNScale's record object: it never says when a record was made."""
@@ -52,7 +53,7 @@ class Record:
 
     def served(self, now: float, lag_seconds: float) -> bool:
         """Does a nameserver ``lag_seconds`` behind the API serve this record at ``now``?"""
-        shown = self.propagated or self.changed_at + lag_seconds <= now
+        shown = self.propagated or self.changed_at + self.stagger_seconds + lag_seconds <= now
         return shown and (self.deleted_at is None or now < self.deleted_at + lag_seconds)
 
 
@@ -89,9 +90,13 @@ class ZoneStore:
         *,
         propagation_delay_seconds: float = 0.0,
         longest_lag_seconds: float | None = None,
+        rrset_stagger_seconds: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.propagation_delay_seconds = propagation_delay_seconds
+        # each value added to an RRset shows this much after the one before: apex + wildcard
+        # values then appear one at a time, as they can when DNS catches up value by value
+        self.rrset_stagger_seconds = rrset_stagger_seconds
         # deleted records are forgotten once the slowest nameserver stopped serving them
         self.longest_lag_seconds = max(propagation_delay_seconds, longest_lag_seconds or 0.0)
         self._clock = clock
@@ -164,11 +169,16 @@ class ZoneStore:
             existing = zone.records.get(record_id)
             if existing is not None and existing.deleted_at is None:
                 raise ConflictError(record_id)
+            rrset = [
+                other
+                for other in zone.records.values()
+                if other.name == name and other.type == rtype and other.deleted_at is None
+            ]
             record = Record(record_id, zone_id, name, rtype, content, ttl, comment, now, propagated)
+            record.stagger_seconds = self.rrset_stagger_seconds * len(rrset)
             zone.records[record_id] = record
-            for other in zone.records.values():  # the TTL belongs to the whole RRset
-                if other.name == name and other.type == rtype and other.deleted_at is None:
-                    other.ttl = ttl
+            for other in rrset:  # the TTL belongs to the whole RRset
+                other.ttl = ttl
             return record
 
     def get(self, zone_id: str, record_id: str) -> Record | None:
