@@ -466,14 +466,15 @@ def test_cleanup_failure_is_a_warning_naming_the_record_left_behind(
     api.delete(
         f"{API}/zones/z-com/records/{record_id(value_of(first))}",
         status_code=401,
-        json=error_envelope("UNAUTH", ""),
+        json=error_envelope("UNAUTH", "token revoked"),
     )
     auth.cleanup([first, second])
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1
-    assert "_acme-challenge.example.com" in warnings[0]
-    assert value_of(first) in warnings[0]
-    assert "delete it in the DNScale dashboard" in warnings[0]
+    assert warnings == [
+        f"Could not remove the TXT record _acme-challenge.example.com with value "
+        f"{value_of(first)!r} (zone id z-com): token revoked (HTTP 401 UNAUTH). It is left behind: "
+        "delete it in the DNScale dashboard."
+    ]
     org_delete = ("DELETE", f"/v1/zones/z-org/records/{record_id(value_of(second))}")
     assert org_delete in calls(api)  # the other cleanup still ran
 
@@ -606,3 +607,18 @@ def test_a_propagation_bound_of_a_day_is_accepted(
     auth = make_authenticator(write_credentials(), propagation_seconds=86400)
     auth.prepare()
     assert auth._wait_settings().bound_seconds == 86400
+
+
+def test_cleanup_after_a_perform_that_failed_before_its_batch_existed_does_nothing(
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    requests_mock: rm.Mocker,
+) -> None:
+    """certbot calls cleanup after a failed perform; with nothing set up there is nothing to do."""
+    auth = make_authenticator(write_credentials(), nameservers="127.0.0.1:x")
+    challenge = achall("example.com")
+    with pytest.raises(errors.PluginError, match="--dns-dnscale-nameservers"):
+        auth.perform([challenge])
+    auth.cleanup([challenge])
+    assert requests_mock.call_count == 0

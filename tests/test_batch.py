@@ -10,10 +10,11 @@ import requests
 import requests_mock as rm
 
 from certbot_dns_dnscale._internal.batch import ChallengeBatch
-from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
 from certbot_dns_dnscale._internal.errors import ChallengeError
 from certbot_dns_dnscale._internal.waiting import WaitSettings
-from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
+from certbot_dns_dnscale._internal.zone_cache import ZoneDirectory, ZoneView, directory_for
+from certbot_dns_dnscale._internal.zones import Zone
 from tests.conftest import API, TOKEN, envelope, txt, zone, zones_page
 
 RECORDS = f"{API}/zones/z-com/records"
@@ -175,3 +176,48 @@ def test_a_kept_list_that_lacks_a_name_is_refreshed_only_once_per_batch(api: rm.
             [("_acme-challenge.example.net", "v2"), ("_acme-challenge.example.org", "v3")]
         )
     assert zone_list_calls(api) == 2
+
+
+def test_a_refreshed_zone_directory_hands_back_the_new_list() -> None:
+    directory = ZoneDirectory()
+    lists = iter([[Zone("z1", "example.com")], [Zone("z2", "example.net")]])
+    assert directory.zones(lambda: next(lists)) == ([Zone("z1", "example.com")], True)
+    assert directory.refresh(lambda: next(lists)) == [Zone("z2", "example.net")]
+    assert directory.zones(lambda: []) == ([Zone("z2", "example.net")], False)
+
+
+def test_cleanup_stops_waiting_for_a_create_stuck_beyond_the_retry_budget(
+    requests_mock: rm.Mocker,
+) -> None:
+    """A create that outlives its own budget is not waited for forever: cleanup goes on."""
+    create_started, release_create = threading.Event(), threading.Event()
+
+    def stuck_create(request: requests.PreparedRequest, context: Any) -> dict[str, Any]:
+        create_started.set()
+        release_create.wait(timeout=30)
+        return created(request, context)
+
+    requests_mock.get(f"{API}/zones", json=zones_page([zone("z-com", "example.com")]))
+    requests_mock.post(RECORDS, json=stuck_create)
+    client = DNScaleClient(TOKEN, API, user_agent="t", retry_policy=RetryPolicy(budget_seconds=0.1))
+    batch = ChallengeBatch(
+        client,
+        ZoneView(directory_for(API, TOKEN), client.list_zones),
+        ttl_seconds=300,
+        credentials_path="/etc/letsencrypt/dnscale.ini",
+        wait=NO_WAIT,
+        notify=lambda _: None,
+    )
+    challenge = [("_acme-challenge.example.com", "v1")]
+    performing = threading.Thread(target=batch.perform, args=(challenge,))
+    performing.start()
+    assert create_started.wait(timeout=10)
+    wait_until_in_flight(batch, count=2)
+    cleaning = threading.Thread(target=batch.cleanup, args=(challenge,))
+    cleaning.start()
+    cleaning.join(timeout=20)
+    cleanup_returned_while_create_stuck = not cleaning.is_alive() and not release_create.is_set()
+    release_create.set()
+    performing.join(timeout=10)
+    cleaning.join(timeout=10)
+    assert cleanup_returned_while_create_stuck

@@ -681,3 +681,158 @@ def test_delete_by_name_sends_the_value_with_its_case_unchanged(
     client.delete_txt_value("z1", NAME, "AbC-xYz_09")
     query = parse_qs(urlsplit(requests_mock.last_request.url).query)
     assert query == {"content": ["AbC-xYz_09"]}
+
+
+# -- paths, budgets and answers the mutation survey found untested -----------------------------
+
+
+def test_ids_and_names_each_stay_one_path_segment(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    """An id or name holding ``/`` must not reach another resource."""
+    requests_mock.get(rm.ANY, json=records_page([]))
+    requests_mock.delete(rm.ANY, status_code=204)
+    client.list_txt_records("z/1", NAME)
+    client.delete_record("z/1", "r/1")
+    client.delete_txt_value("z/1", "a/b.example.com", VALUE)
+    paths = [urlsplit(r.url).path for r in requests_mock.request_history]
+    assert paths == [
+        "/v1/zones/z%2F1/records",
+        "/v1/zones/z%2F1/records/r%2F1",
+        "/v1/zones/z%2F1/records/by-name/a%2Fb.example.com./TXT",
+    ]
+
+
+def test_delete_by_name_waits_out_a_long_rate_limit_too(
+    client: DNScaleClient, clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.delete(
+        rm.ANY, [{"status_code": 429, "headers": {"Retry-After": "120"}}, {"status_code": 204}]
+    )
+    client.delete_txt_value("z1", NAME, VALUE)
+    assert clock.sleeps == [120.0]
+    assert requests_mock.call_count == 2
+
+
+def test_the_look_before_posting_again_stays_within_the_creates_budget(
+    clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    """The listing that checks whether a lost create was stored shares the create's deadline:
+    a failing listing must not get a fresh budget of its own."""
+    policy = RetryPolicy(budget_seconds=10.0)
+    client = DNScaleClient(
+        TOKEN, API, user_agent="t", retry_policy=policy, sleep=clock.sleep, clock=clock,
+        jitter=lambda d: d,
+    )  # fmt: skip
+
+    def slow_then_reset(request: requests.PreparedRequest, context: object) -> None:
+        clock.now += 9.0  # the POST used most of the budget before its connection dropped
+        raise requests.ConnectionError("reset")
+
+    requests_mock.post(RECORDS_URL, json=slow_then_reset)
+    requests_mock.get(RECORDS_URL, status_code=503)
+    started = clock.now
+    with pytest.raises(ApiError):
+        client.create_txt_record("z1", NAME, VALUE, ttl=300)
+    assert clock.now - started <= policy.budget_seconds
+
+
+def test_delete_by_id_of_a_gone_record_says_so_in_the_debug_log(
+    client: DNScaleClient, requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="certbot_dns_dnscale")
+    requests_mock.delete(f"{RECORDS_URL}/r1", status_code=404, json=error_envelope("NF", "x"))
+    requests_mock.delete(f"{RECORDS_URL}/by-name/{NAME}./TXT", status_code=204)
+    client.delete_txt(client_module.TxtRecord("z1", "r1", NAME, VALUE))
+    messages = [r.getMessage() for r in caplog.records if r.name.endswith(".client")]
+    assert messages == [f"Record id r1 is gone; deleting {NAME} by name"]
+
+
+def test_refusing_a_delete_without_a_value_says_why() -> None:
+    client = DNScaleClient(TOKEN, API, user_agent="t")
+    with pytest.raises(
+        ValueError, match=r"^refusing to delete a TXT RRset without naming the value$"
+    ):
+        client.delete_txt_value("z1", NAME, "")
+
+
+def test_error_details_follow_the_message_exactly(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    body = error_envelope("VALIDATION", "invalid record")
+    body["error"]["details"] = [{"field": "ttl"}]
+    requests_mock.post(RECORDS_URL, status_code=422, json=body)
+    with pytest.raises(ApiError) as raised:
+        client.create_txt_record("z1", NAME, VALUE, ttl=200)
+    assert raised.value.message == "invalid record [{'field': 'ttl'}]"
+    assert raised.value.code == "VALIDATION"
+
+
+def test_a_top_level_message_is_the_errors_message(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, status_code=400, json={"message": "top level"})
+    with pytest.raises(ApiError) as raised:
+        client.list_zones()
+    assert (raised.value.message, raised.value.code) == ("top level", None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"message": 5}, {"error": {"code": 42, "message": ["not", "text"]}}],
+    ids=["top-level-number", "code-and-message-not-text"],
+)
+def test_error_fields_that_are_not_text_are_replaced_by_the_body(
+    client: DNScaleClient, requests_mock: rm.Mocker, body: dict[str, object]
+) -> None:
+    requests_mock.get(ZONES_URL, status_code=400, reason="Bad Request", json=body)
+    with pytest.raises(ApiError) as raised:
+        client.list_zones()
+    assert raised.value.code is None
+    assert raised.value.message.startswith("Bad Request: untyped body '{")
+
+
+def test_an_error_body_without_a_content_type_is_called_untyped(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, status_code=400, reason="Bad Request", content=b"oops")
+    with pytest.raises(ApiError) as raised:
+        client.list_zones()
+    assert raised.value.message == "Bad Request: untyped body 'oops'"
+
+
+def test_an_empty_error_body_names_its_content_type(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(
+        ZONES_URL, status_code=400, reason="Bad Request", text="",
+        headers={"Content-Type": "text/plain"},
+    )  # fmt: skip
+    with pytest.raises(ApiError) as raised:
+        client.list_zones()
+    assert raised.value.message == "Bad Request: an empty text/plain body"
+
+
+def test_a_redirect_keeps_its_status_request_id_and_where_it_came_from(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, status_code=301, headers={"X-Request-ID": "req-3"})
+    with pytest.raises(MalformedResponseError) as raised:
+        client.list_zones()
+    assert (raised.value.status, raised.value.request_id) == (301, "req-3")
+    assert raised.value.message == (
+        f"GET {ZONES_URL}?offset=0&limit=100: answered with a redirect (HTTP 301) to nowhere, "
+        "which was not followed"
+    )
+
+
+@pytest.mark.parametrize("header", ["0", "-5", "Wed, 21 Oct 2015 07:28:00 GMT"])
+def test_a_retry_after_now_or_in_the_past_retries_at_once(
+    header: str, client: DNScaleClient, clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(
+        ZONES_URL,
+        [{"status_code": 429, "headers": {"Retry-After": header}}, {"json": zones_page([])}],
+    )
+    client.list_zones()
+    assert clock.sleeps == [0.0]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import socket
 
 import pytest
+import requests
 import requests_mock as rm
 
-from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
     MalformedResponseError,
@@ -181,3 +182,35 @@ def test_plain_http_to_loopback_ignores_proxies_from_the_environment(
         client = DNScaleClient(sandbox.settings.token, sandbox.api_url + "/v1", user_agent="t")
         zones = client.list_zones()
     assert zones
+
+
+# -- edges the mutation survey found untested --------------------------------------------------
+
+
+def test_a_connection_error_quoting_the_token_bare_never_shows_it(
+    clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    """Not only ``Bearer <token>``: the token alone in an error text is masked too."""
+    client = DNScaleClient(
+        TOKEN, API, user_agent="t", retry_policy=RetryPolicy(max_attempts=1), clock=clock
+    )
+    requests_mock.get(ZONES_URL, exc=requests.ConnectionError(f"proxy refused key={TOKEN}"))
+    with pytest.raises(TransportError) as raised:
+        client.list_zones()
+    assert str(raised.value) == f"GET {ZONES_URL}: ConnectionError: proxy refused key=***"
+
+
+def test_a_retry_that_would_end_exactly_at_the_deadline_is_not_waited_for(
+    clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    """Waiting until the deadline would leave no time to send: the last answer is reported."""
+    policy = RetryPolicy(budget_seconds=1.5)
+    client = DNScaleClient(
+        TOKEN, API, user_agent="t", retry_policy=policy, sleep=clock.sleep, clock=clock,
+        jitter=lambda delay: delay,
+    )  # fmt: skip
+    requests_mock.get(ZONES_URL, status_code=500)
+    with pytest.raises(ApiError) as raised:
+        client.list_zones()
+    assert clock.sleeps == [0.5]  # the next wait, 1 s, would end at the deadline
+    assert (raised.value.status, requests_mock.call_count) == (500, 2)
