@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -178,3 +179,42 @@ def test_auth_hint_points_at_delegation_and_the_bound(make: Callable[..., Authen
     hint = make(propagation_seconds=45).auth_hint([])
     assert "NS records point at DNScale" in hint
     assert "--dns-dnscale-propagation-seconds (currently 45)" in hint
+
+
+# -- what the wait says, word for word ---------------------------------------------------------
+
+
+def test_the_end_of_a_complete_wait_says_how_long_it_took(
+    make: Callable[..., Authenticator], display: io.StringIO
+) -> None:
+    make().perform([achall("example.com")])
+    lines = display.getvalue().splitlines()
+    assert any(
+        re.fullmatch(r"The TXT records are visible on every nameserver after \d+\.\d s\.", line)
+        for line in lines
+    ), lines
+
+
+def test_a_nameserver_that_never_answers_is_logged_once_the_others_serve_everything(
+    make: Callable[..., Authenticator], sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="certbot_dns_dnscale")
+    silent = f"127.0.0.1:{closed_udp_port()}"
+    make(nameservers=f"{sandbox.dns_address},{silent}").perform([achall("example.com")])
+    infos = [r.getMessage() for r in caplog.records if r.name.endswith(".waiting")]
+    assert infos == [f"Not waited for (no answer): {silent} did not answer"]
+
+
+def test_required_propagation_with_no_nameserver_answering_fails_naming_the_fix(
+    make: Callable[..., Authenticator],
+) -> None:
+    silent = f"127.0.0.1:{closed_udp_port()}"
+    auth = make(nameservers=silent, propagation_seconds=0, require_propagation=True)
+    with pytest.raises(errors.PluginError) as raised:
+        auth.perform([achall("example.com")])
+    assert str(raised.value) == (
+        "Could not check whether the TXT records are live (no nameserver answered), and "
+        "--dns-dnscale-require-propagation is set: not asking the CA to validate. Allow "
+        "outbound DNS to the zone's nameservers, or set --dns-dnscale-resolver / "
+        "--dns-dnscale-nameservers."
+    )

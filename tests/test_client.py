@@ -836,3 +836,13 @@ def test_a_retry_after_now_or_in_the_past_retries_at_once(
     )
     client.list_zones()
     assert clock.sleeps == [0.0]
+
+
+def test_a_value_already_removed_by_name_is_noted_in_the_debug_log(
+    client: DNScaleClient, requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="certbot_dns_dnscale")
+    requests_mock.delete(rm.ANY, status_code=404, json=error_envelope("NOT_FOUND", "x"))
+    client.delete_txt(client_module.TxtRecord("z1", None, NAME, VALUE))
+    messages = [r.getMessage() for r in caplog.records if r.name.endswith(".client")]
+    assert messages == [f"TXT value at {NAME} was already removed"]
