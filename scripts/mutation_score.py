@@ -3,7 +3,8 @@
 Run from the project root after ``mutmut run`` (``tox -e mutation`` does both). Reads mutmut's
 own result files (``mutants/**/*.py.meta``) and its own exit-code table, lists every mutant
 that was not killed, and exits 1 when the score is under ``--fail-under`` (90 by default).
-A mutant whose tests ran into mutmut's time limit counts as killed: the tests noticed.
+A mutant whose tests ran into mutmut's time limit counts as killed: the tests noticed. Mutants
+a restricted run (``mutmut run "pkg.module*"``) did not check are counted apart, not as missed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from mutmut.stats import status_by_exit_code
 
 RESULTS_DIR = Path("mutants")
 DETECTED = frozenset({"killed", "timeout"})
+UNCHECKED = "not checked"
 
 
 def results(root: Path) -> dict[str, str]:
@@ -45,16 +47,20 @@ def report(statuses: dict[str, str]) -> tuple[int, int]:
     for name, status in statuses.items():
         by_module.setdefault(module_of(name), Counter())[status] += 1
     for module, counts in sorted(by_module.items()):
-        killed, total = sum(counts[s] for s in DETECTED), sum(counts.values())
+        killed = sum(counts[s] for s in DETECTED)
+        total = sum(counts.values()) - counts[UNCHECKED]
         print(f"{module:55} {killed:5}/{total:<5} {percent(killed, total):>8}")
-    missed = sorted((s, n) for n, s in statuses.items() if s not in DETECTED)
+    missed = sorted((s, n) for n, s in statuses.items() if s not in DETECTED | {UNCHECKED})
     if missed:
         print("\nNot killed:")
         for status, name in missed:
             print(f"  {status:12} {name}")
-    killed = sum(1 for s in statuses.values() if s in DETECTED)
-    print(f"\nMutation score: {killed}/{len(statuses)} killed ({percent(killed, len(statuses))})")
-    return killed, len(statuses)
+    unchecked = sum(1 for s in statuses.values() if s == UNCHECKED)
+    if unchecked:
+        print(f"\n{unchecked} of {len(statuses)} mutants not checked (a restricted or cut run)")
+    killed, total = sum(1 for s in statuses.values() if s in DETECTED), len(statuses) - unchecked
+    print(f"\nMutation score: {killed}/{total} killed ({percent(killed, total)})")
+    return killed, total
 
 
 def main(argv: list[str] | None = None) -> int:
