@@ -17,6 +17,7 @@ from certbot_dns_dnscale._internal.name_rules import name_problem
 from certbot_dns_dnscale._internal.progress import ProgressLine
 from certbot_dns_dnscale._internal.renewal_conf import Certificate
 from certbot_dns_dnscale._internal.renewal_due import RenewalTime, renewal_time
+from certbot_dns_dnscale._internal.zones import InvalidNameError, normalize_name, validate_name
 
 LE = "letsencrypt.org"
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -164,3 +165,23 @@ def test_finish_on_a_terminal_with_nothing_shown_writes_nothing_there(
     ProgressLine(terminal).finish("Done.")
     assert terminal.getvalue() == ""
     assert display.getvalue() == "Done.\n"
+
+
+# -- zone names --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "normal"),
+    [("example.com..", "example.com"), ("MAIL.EXAMPLE.BOX.", "mail.example.box")],
+)
+def test_every_trailing_dot_goes_and_nothing_else(name: str, normal: str) -> None:
+    assert normalize_name(name) == normal
+
+
+def test_a_label_dns_cannot_hold_is_named_with_what_is_allowed() -> None:
+    expected = (
+        "a+b.example.com has the label 'a+b': only letters, digits, '-' and '_' can be used "
+        "(internationalised names in their xn-- form)"
+    )
+    with pytest.raises(InvalidNameError, match=f"^{re.escape(expected)}$"):
+        validate_name("a+b.example.com")
