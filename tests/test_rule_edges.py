@@ -104,8 +104,8 @@ def test_a_mark_is_stamped_in_utc_on_a_machine_whose_local_time_is_not_utc() -> 
 
 def test_a_mark_names_the_challenge_without_its_trailing_dot_in_lower_case() -> None:
     when = datetime(2026, 11, 25, 3, 4, 5, tzinfo=timezone.utc)
-    assert make_mark(when, answering="_ACME-challenge.Example.com.") == (
-        "certbot-dns-dnscale ACME challenge for _acme-challenge.example.com, "
+    assert make_mark(when, answering="_ACME-challenge.Example.BOX.") == (
+        "certbot-dns-dnscale ACME challenge for _acme-challenge.example.box, "
         "created 2026-11-25T03:04:05Z"
     )
 
