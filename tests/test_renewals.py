@@ -249,25 +249,36 @@ def test_credentials_readable_by_others_say_chmod_600(
     assert findings(lineages["example.com"])["credentials"]["fix"] == f"chmod 600 {credentials}"
 
 
-def test_a_comma_list_in_the_conf_fails_with_the_quoted_value_as_fix(
+def test_a_comma_list_of_nameservers_is_used_as_certbot_renew_uses_it(
     sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The README invites hand edits; certbot renew joins this list (the option's type)."""
     listed = f"{sandbox.dns_address}, {sandbox.dns_address}"
     params = plugin_params(sandbox, credentials, dns_dnscale_nameservers=listed)
     add_lineage(config_dir, "example.com", params=params)
-    status, lineages = run_json(config_dir, capsys)
+    status, lineages = run_json(config_dir, capsys, "--no-write-test")
+    assert status == 0
+    assert findings(lineages["example.com"])["settings"]["ok"] is True
+
+
+def test_a_comma_list_in_another_option_fails_with_the_quoted_value_as_fix(
+    sandbox: Sandbox, credentials: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = f"{sandbox.dns_address}, {sandbox.dns_address}"
+    params = plugin_params(sandbox, credentials, dns_dnscale_resolver=listed)
+    add_lineage(config_dir, "example.com", params=params)
+    status, lineages = run_json(config_dir, capsys, "--no-write-test")
     settings = findings(lineages["example.com"])["settings"]
     assert status == 1
     joined = f"{sandbox.dns_address},{sandbox.dns_address}"
-    assert (
-        settings["fix"] == f'put the value in double quotes: dns_dnscale_nameservers = "{joined}"'
-    )
+    assert settings["fix"] == f'put the value in double quotes: dns_dnscale_resolver = "{joined}"'
 
 
 @pytest.mark.parametrize(
     ("option", "value", "says"),
     [
         ("dns_dnscale_propagation_seconds", "soon", "is not a whole number"),
+        ("dns_dnscale_propagation_seconds", "86401", "is more than a day"),
         ("dns_dnscale_propagation_check", "maybe", "is neither on nor off"),
         ("dns_dnscale_require_propagation", "yes please", "is not True or False"),
         ("dns_dnscale_resolver", "resolver.example", "the resolver must be an IP address"),

@@ -16,6 +16,7 @@ from certbot import achallenges, errors
 from certbot.display import util as display_util
 from certbot.plugins import dns_common
 
+from certbot_dns_dnscale._internal import options
 from certbot_dns_dnscale._internal.about import user_agent
 from certbot_dns_dnscale._internal.batch import Challenge, ChallengeBatch
 from certbot_dns_dnscale._internal.client import DNScaleClient
@@ -24,16 +25,11 @@ from certbot_dns_dnscale._internal.credentials import (
     check_readable_ini,
     parse_credentials,
 )
-from certbot_dns_dnscale._internal.dns_client import DnsClient, server_list
 from certbot_dns_dnscale._internal.errors import ChallengeError
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_PROPAGATION_SECONDS = 60
-MAX_PROPAGATION_SECONDS = 86400
-PROPAGATION_CHECK_CHOICES = ("on", "off")
 
 
 class Authenticator(dns_common.DNSAuthenticator):
@@ -53,7 +49,7 @@ class Authenticator(dns_common.DNSAuthenticator):
     def add_parser_arguments(
         cls,
         add: Callable[..., None],
-        default_propagation_seconds: int = DEFAULT_PROPAGATION_SECONDS,
+        default_propagation_seconds: int = options.DEFAULT_PROPAGATION_SECONDS,
     ) -> None:
         add(
             "propagation-seconds",
@@ -67,14 +63,14 @@ class Authenticator(dns_common.DNSAuthenticator):
         add(
             "propagation-check",
             default="on",
-            choices=PROPAGATION_CHECK_CHOICES,
+            choices=options.PROPAGATION_CHECK_CHOICES,
             help="on: query the zone's authoritative nameservers until they serve the records "
             "(default); off: just wait --dns-dnscale-propagation-seconds.",
         )
         add(
             "nameservers",
             default=None,
-            type=_comma_separated,
+            type=options.comma_separated,
             help="HOST[:PORT],... servers to check instead of the zone's NS records "
             "(split-horizon setups, a local sandbox).",
         )
@@ -99,44 +95,8 @@ class Authenticator(dns_common.DNSAuthenticator):
         )
 
     def prepare(self) -> None:
-        """Check the options before anything is created.
-
-        Values may come from a hand-edited renewal conf, where ``a, b`` arrives as a list.
-        """
-        seconds = self.conf("propagation-seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
-            raise errors.PluginError(
-                f"--dns-dnscale-propagation-seconds must be a whole number of seconds, 0 or "
-                f"more (got {seconds!r})."
-            )
-        if seconds > MAX_PROPAGATION_SECONDS:
-            raise errors.PluginError(
-                f"--dns-dnscale-propagation-seconds {seconds} is more than a day; use at most "
-                f"{MAX_PROPAGATION_SECONDS} (DNScale's nameservers show changes in seconds)."
-            )
-        if self.conf("propagation-check") not in PROPAGATION_CHECK_CHOICES:
-            raise errors.PluginError(
-                f"--dns-dnscale-propagation-check must be on or off "
-                f"(got {self.conf('propagation-check')!r})."
-            )
-        self._nameservers()
-        self._check_resolver_option()
-
-    def _check_resolver_option(self) -> None:
-        resolver = self.conf("resolver")
-        if resolver is None:
-            return
-        if not isinstance(resolver, str) or not resolver.strip():
-            raise errors.PluginError(
-                f"--dns-dnscale-resolver must be one IP or IP:PORT (got {resolver!r}); leave "
-                "it out to use the system's resolver."
-            )
-        try:
-            DnsClient(resolver)
-        except ValueError as err:
-            raise errors.PluginError(
-                f"--dns-dnscale-resolver: {err}; use IP or IP:PORT (IPv6: [ADDRESS]:PORT)."
-            ) from err
+        """Check the options before anything is created."""
+        self._wait_settings()
 
     def auth_hint(self, failed_achalls: list[achallenges.AnnotatedChallenge]) -> str:
         return (
@@ -218,23 +178,16 @@ class Authenticator(dns_common.DNSAuthenticator):
         return self._batch
 
     def _wait_settings(self) -> WaitSettings:
-        return WaitSettings(
-            bound_seconds=self.conf("propagation-seconds"),
-            check=self.conf("propagation-check") != "off",
-            nameservers=tuple(self._nameservers()),
-            resolver=self.conf("resolver"),
-            require=bool(self.conf("require-propagation")),
-        )
-
-    def _nameservers(self) -> list[str]:
-        """``a,b`` from the command line, or ``[a, b]`` from a hand-edited renewal conf."""
         try:
-            return server_list(self.conf("nameservers"))
-        except ValueError as err:
-            raise errors.PluginError(
-                f"--dns-dnscale-nameservers: {err}; use HOST or HOST:PORT (IPv6: "
-                "[ADDRESS]:PORT), separated by commas."
-            ) from err
+            return options.wait_settings(
+                propagation_seconds=self.conf("propagation-seconds"),
+                propagation_check=self.conf("propagation-check"),
+                nameservers=self.conf("nameservers"),
+                resolver=self.conf("resolver"),
+                require_propagation=self.conf("require-propagation"),
+            )
+        except options.OptionError as err:
+            raise errors.PluginError(str(err)) from err
 
 
 def _challenge_values(achalls: list[achallenges.AnnotatedChallenge]) -> list[Challenge]:
@@ -244,12 +197,6 @@ def _challenge_values(achalls: list[achallenges.AnnotatedChallenge]) -> list[Cha
          achall.validation(achall.account_key))
         for achall in achalls
     ]  # fmt: skip
-
-
-def _comma_separated(value: str | list[str]) -> str:
-    """The option as text. certbot renew hands a saved value through the option's type, and a
-    hand-edited renewal conf line ``a, b`` arrives as the list ``["a", "b"]``."""
-    return ", ".join(value) if isinstance(value, list) else value
 
 
 def _identifier_value(achall: achallenges.AnnotatedChallenge) -> str:

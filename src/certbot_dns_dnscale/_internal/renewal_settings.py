@@ -6,10 +6,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, Server
+from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, Server, server_list
+from certbot_dns_dnscale._internal.options import (
+    MAX_PROPAGATION_SECONDS,
+    PROPAGATION_CHECK_CHOICES,
+)
 from certbot_dns_dnscale._internal.renewal_conf import OPTION_PREFIX, Lineage
 
-PROPAGATION_CHECK_CHOICES = ("on", "off")
+LISTS_CERTBOT_JOINS = ("nameservers",)  # the plugin registers these with a joining type
 _BOOLEAN_WORDS = ("True", "False", "None")
 
 
@@ -38,7 +42,7 @@ def check_settings(lineage: Lineage) -> Settings:
     """The lineage's settings, or SettingsError naming the option and the fix."""
     options = lineage.options
     where = f"in {lineage.conf_path}"
-    for option in lineage.listed_options:
+    for option in set(lineage.listed_options) - set(LISTS_CERTBOT_JOINS):
         raise SettingsError(
             f"{OPTION_PREFIX}{option} {where} holds a comma outside quotes: certbot reads a list",
             f'put the value in double quotes: {OPTION_PREFIX}{option} = "{options[option]}"',
@@ -71,6 +75,11 @@ def _check_propagation(options: dict[str, str], where: str) -> None:
             f"{OPTION_PREFIX}propagation_seconds = {seconds!r} {where} is not a whole number",
             f"set {OPTION_PREFIX}propagation_seconds = 60 (or remove the line)",
         )
+    if int(seconds) > MAX_PROPAGATION_SECONDS:
+        raise SettingsError(
+            f"{OPTION_PREFIX}propagation_seconds = {seconds} {where} is more than a day",
+            f"set {OPTION_PREFIX}propagation_seconds = 60 (at most {MAX_PROPAGATION_SECONDS})",
+        )
     check = options.get("propagation_check", "on").strip()
     if check not in PROPAGATION_CHECK_CHOICES:
         raise SettingsError(
@@ -98,13 +107,12 @@ def _dns_client(resolver: str | None, where: str) -> DnsClient:
 def _nameservers(dns: DnsClient, text: str | None, where: str) -> list[Server] | None:
     if text is None:
         return None
-    hosts = [host.strip() for host in text.split(",") if host.strip()]
     try:
-        return dns.servers(hosts)
+        return dns.servers(server_list(text))
     except ValueError as err:
         raise SettingsError(
             f"{OPTION_PREFIX}nameservers {where}: {err}",
-            f"set {OPTION_PREFIX}nameservers = HOST[:PORT],... in double quotes, or remove it",
+            f"set {OPTION_PREFIX}nameservers = HOST[:PORT], ... or remove it",
         ) from err
     except DnsLookupError as err:
         raise SettingsError(
