@@ -199,10 +199,12 @@ def test_name_without_a_zone_says_which_names_were_tried_and_how_many_zones(
 ) -> None:
     with pytest.raises(errors.PluginError) as raised:
         auth.perform([achall("www.example.net")])
-    message = str(raised.value)
-    assert "No DNScale zone holds _acme-challenge.www.example.net" in message
-    assert "tried _acme-challenge.www.example.net, www.example.net, example.net, net" in message
-    assert "among the 3 zone(s) this API token can see" in message
+    assert str(raised.value) == (
+        "No DNScale zone holds _acme-challenge.www.example.net: tried "
+        "_acme-challenge.www.example.net, www.example.net, example.net, net among the 3 "
+        "zone(s) this API token can see. Add the domain's zone to DNScale, or give the token "
+        "access to the zone."
+    )
 
 
 def test_rejected_token_names_the_key_and_the_file(
@@ -341,8 +343,11 @@ def test_missing_token_names_the_key_and_the_file(
     path = write_credentials("dns_dnscale_ttl = 300\n")
     with pytest.raises(errors.PluginError) as raised:
         make_authenticator(path).perform([achall("example.com")])
-    assert "dns_dnscale_api_token" in str(raised.value)
-    assert str(path) in str(raised.value)
+    assert str(raised.value) == (
+        f"Missing property in credentials configuration file {path}:\n * Property "
+        '"dns_dnscale_api_token" not found (should be an API token for DNScale with scopes '
+        "zones:read, records:read and records:write)."
+    )
     assert requests_mock.call_count == 0
 
 
@@ -563,8 +568,11 @@ def test_nameservers_from_a_renewal_conf_list_are_each_checked(
     make_authenticator: MakeAuthenticator, write_credentials: Callable[..., Path]
 ) -> None:
     auth = make_authenticator(write_credentials(), nameservers=["127.0.0.1:53", "[::1"])
-    with pytest.raises(errors.PluginError, match=r"--dns-dnscale-nameservers: .*\[::1"):
+    with pytest.raises(errors.PluginError) as raised:
         auth.prepare()
+    message = str(raised.value)  # the middle is dns_client's reason, '[::1' lacks the ']'
+    assert message.startswith("--dns-dnscale-nameservers: '[::1'")
+    assert message.endswith("; use HOST or HOST:PORT (IPv6: [ADDRESS]:PORT), separated by commas.")
 
 
 def test_nameservers_from_a_renewal_conf_list_are_used_one_by_one(
@@ -622,3 +630,53 @@ def test_cleanup_after_a_perform_that_failed_before_its_batch_existed_does_nothi
         auth.perform([challenge])
     auth.cleanup([challenge])
     assert requests_mock.call_count == 0
+
+
+def test_without_a_credentials_option_certbot_asks_for_the_file_by_its_name(
+    display: io.StringIO, requests_mock: rm.Mocker
+) -> None:
+    auth = authenticator(Path("unused"))
+    auth.config.dns_dnscale_credentials = None
+    with pytest.raises(errors.MissingCommandlineFlag) as raised:
+        auth.perform([achall("example.com")])
+    assert str(raised.value).endswith("Input the path to your DNScale credentials INI file")
+    assert requests_mock.call_count == 0
+
+
+def test_a_batch_without_credentials_set_up_is_refused(
+    make_authenticator: MakeAuthenticator, write_credentials: Callable[..., Path]
+) -> None:
+    """Only perform sets the credentials up; nothing may build a client before it."""
+    auth = make_authenticator(write_credentials())
+    with pytest.raises(errors.PluginError, match=r"^The DNScale credentials were not set up\.$"):
+        auth._get_batch()
+
+
+def test_each_api_url_keeps_its_own_zone_list_for_one_token(
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    api: rm.Mocker,
+    tmp_path: Path,
+) -> None:
+    """Two lineages in one certbot renew, one token, two API URLs: two zone lists."""
+    sandbox_url = "http://127.0.0.1:8053/v1"
+    api.get(f"{sandbox_url}/zones", json=zones_page([zone("z-local", "example.com")]))
+    api.post(f"{sandbox_url}/zones/z-local/records", status_code=201, json=envelope({}))
+    make_authenticator(write_credentials()).perform([achall("example.com")])
+    local = tmp_path / "local"
+    local.mkdir()
+    local_ini = local / "dnscale.ini"
+    local_ini.write_text(f"dns_dnscale_api_token = {TOKEN}\ndns_dnscale_api_url = {sandbox_url}\n")
+    local_ini.chmod(0o600)
+    make_authenticator(local_ini).perform([achall("example.com", b"l" * 32)])
+    posts = [r.url for r in api.request_history if r.method == "POST"]
+    assert posts == [f"{API}/zones/z-com/records", f"{sandbox_url}/zones/z-local/records"]
+
+
+def test_the_authenticator_can_be_built_with_keywords_like_any_certbot_plugin(
+    write_credentials: Callable[..., Path],
+) -> None:
+    config = authenticator(write_credentials(), propagation_seconds=7).config
+    auth = Authenticator(config=config, name="dns-dnscale")
+    assert auth.conf("propagation-seconds") == 7

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -68,8 +69,11 @@ def test_records_still_missing_at_the_bound_are_named_and_the_ca_still_asked(
     sandbox.dns.tamper_txt = True
     make(propagation_seconds=1).perform([achall("example.com")])
     (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert f"127.0.0.1:{sandbox.dns_port} lacks _acme-challenge.example.com" in warning
-    assert "Asking the CA to validate anyway" in warning
+    assert re.fullmatch(
+        rf"After \d+\.\d s the records are still missing: 127\.0\.0\.1:{sandbox.dns_port} "
+        r"lacks _acme-challenge\.example\.com\. Asking the CA to validate anyway\.",
+        warning,
+    ), warning
 
 
 def test_required_propagation_fails_when_records_stay_missing(
@@ -78,8 +82,14 @@ def test_required_propagation_fails_when_records_stay_missing(
     sandbox.dns.tamper_txt = True
     auth = make(propagation_seconds=1, require_propagation=True)
     challenge = achall("example.com")
-    with pytest.raises(errors.PluginError, match=r"lacks _acme-challenge.example.com"):
+    with pytest.raises(errors.PluginError) as raised:
         auth.perform([challenge])
+    assert re.fullmatch(
+        rf"After \d+\.\d s: 127\.0\.0\.1:{sandbox.dns_port} lacks _acme-challenge\.example\.com\. "
+        r"Raise --dns-dnscale-propagation-seconds, or check that these nameservers serve the "
+        r"zone\.",
+        str(raised.value),
+    ), raised.value
     auth.cleanup([challenge])
     assert sandbox.acme_challenge_records() == []
 
@@ -116,10 +126,13 @@ def test_cname_to_a_name_outside_dnscale_names_the_chain(
     sandbox.add_record("_acme-challenge.example.com", "CNAME", "acme.elsewhere.invalid.")
     with pytest.raises(errors.PluginError) as raised:
         make().perform([achall("example.com")])
-    message = str(raised.value)
-    assert "No DNScale zone holds acme.elsewhere.invalid" in message
-    assert "(reached by CNAME _acme-challenge.example.com -> acme.elsewhere.invalid)" in message
-    assert "Point the CNAME at a name inside a DNScale zone" in message
+    assert str(raised.value) == (
+        "No DNScale zone holds acme.elsewhere.invalid (reached by CNAME "
+        "_acme-challenge.example.com -> acme.elsewhere.invalid): tried acme.elsewhere.invalid, "
+        f"elsewhere.invalid, invalid among the {len(sandbox.store.zones())} zone(s) this API "
+        "token can see. Point the CNAME at a name inside a DNScale zone, or give the token "
+        "access to the zone."
+    )
 
 
 def test_cname_loop_is_an_error_naming_the_loop(
@@ -137,11 +150,13 @@ def test_unreachable_resolver_warns_once_and_uses_the_names_themselves(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     auth = make(resolver=f"127.0.0.1:{closed_udp_port()}")
-    auth.perform([achall("example.com"), achall("example.org", b"o" * 32)])
+    # more names than the pool's 4 threads: the last are planned once the lookups are known bad
+    names = ["example.com", "a.example.com", "b.example.com", "c.example.com", "example.org"]
+    auth.perform([achall(name, bytes([65 + i]) * 32) for i, name in enumerate(names)])
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "Set --dns-dnscale-resolver to a resolver that answers" in warnings[0]
-    assert len(sandbox.acme_challenge_records()) == 2
+    assert len(sandbox.acme_challenge_records()) == 5
 
 
 def test_nameserver_names_that_do_not_resolve_are_an_error(
@@ -217,4 +232,21 @@ def test_required_propagation_with_no_nameserver_answering_fails_naming_the_fix(
         "--dns-dnscale-require-propagation is set: not asking the CA to validate. Allow "
         "outbound DNS to the zone's nameservers, or set --dns-dnscale-resolver / "
         "--dns-dnscale-nameservers."
+    )
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_wait_shows_how_many_names_are_visible(
+    make: Callable[..., Authenticator], sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sandbox.dns.tamper_txt = True  # never visible: the wait goes on past its first round
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    make(propagation_seconds=1).perform([achall("example.com")])
+    assert "\rWaiting for DNS: 0 of 1 challenge names visible on 1 nameserver(s)" in (
+        terminal.getvalue()
     )

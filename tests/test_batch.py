@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -10,12 +11,21 @@ import requests
 import requests_mock as rm
 
 from certbot_dns_dnscale._internal.batch import ChallengeBatch
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
+from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy, TxtRecord
 from certbot_dns_dnscale._internal.errors import ChallengeError
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneDirectory, ZoneView, directory_for
 from certbot_dns_dnscale._internal.zones import Zone
-from tests.conftest import API, TOKEN, envelope, txt, zone, zones_page
+from tests.conftest import (
+    API,
+    TOKEN,
+    envelope,
+    error_envelope,
+    records_page,
+    txt,
+    zone,
+    zones_page,
+)
 
 RECORDS = f"{API}/zones/z-com/records"
 NO_WAIT = WaitSettings(bound_seconds=0, check=False)
@@ -221,3 +231,45 @@ def test_cleanup_stops_waiting_for_a_create_stuck_beyond_the_retry_budget(
     performing.join(timeout=10)
     cleaning.join(timeout=10)
     assert cleanup_returned_while_create_stuck
+
+
+# -- what a create says ------------------------------------------------------------------------
+
+
+def test_a_failed_create_names_the_record_and_the_zone(requests_mock: rm.Mocker) -> None:
+    requests_mock.get(f"{API}/zones", json=zones_page([zone("z-com", "example.com")]))
+    requests_mock.post(RECORDS, status_code=404, json=error_envelope("NOT_FOUND", "no zone"))
+    with pytest.raises(ChallengeError) as raised:
+        make_batch().perform([("_acme-challenge.example.com", "v1")])
+    assert str(raised.value) == (
+        "Could not create the TXT record _acme-challenge.example.com in zone example.com: "
+        "DNScale does not know it (was the zone deleted or moved?). [no zone (HTTP 404 "
+        "NOT_FOUND)]"
+    )
+
+
+def test_a_value_already_there_is_logged_as_left_alone(
+    requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="certbot_dns_dnscale")
+    requests_mock.get(f"{API}/zones", json=zones_page([zone("z-com", "example.com")]))
+    requests_mock.post(RECORDS, status_code=409, json=error_envelope("CONFLICT", "exists"))
+    requests_mock.get(
+        RECORDS, json=records_page([txt("old", "_acme-challenge.example.com.", "v1")])
+    )
+    make_batch().perform([("_acme-challenge.example.com", "v1")])
+    assert [r.getMessage() for r in caplog.records if r.name.endswith(".batch")] == [
+        "TXT value for _acme-challenge.example.com was already in zone example.com; it will "
+        "be left there"
+    ]
+
+
+def test_a_created_record_is_logged_with_its_zone(
+    api: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="certbot_dns_dnscale")
+    make_batch().perform([("_acme-challenge.example.com", "v1")])
+    record = TxtRecord("z-com", "id-v1", "_acme-challenge.example.com", "v1")
+    assert [r.getMessage() for r in caplog.records if r.name.endswith(".batch")] == [
+        f"Created TXT record {record} in zone example.com"
+    ]
