@@ -108,12 +108,16 @@ def test_no_answering_nameserver_falls_back_to_the_fixed_wait_and_says_so(
 
 
 def test_cname_delegated_name_gets_its_record_at_the_target_zone(
-    make: Callable[..., Authenticator], sandbox: Sandbox
+    make: Callable[..., Authenticator], sandbox: Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="certbot_dns_dnscale")
     sandbox.add_record("_acme-challenge.example.com", "CNAME", DELEGATED + ".")
     challenge = achall("example.com")
     auth = make()
-    auth.perform([challenge])
+    auth.perform([challenge, achall("example.org", b"o" * 32)])
+    assert [r.getMessage() for r in caplog.records if r.name.endswith(".batch")] == [
+        f"_acme-challenge.example.com is delegated: _acme-challenge.example.com -> {DELEGATED}"
+    ]
     assert sandbox.txt_values(DELEGATED) == [value_of(challenge)]
     assert sandbox.records("_acme-challenge.example.com", "CNAME")  # left as it was
     auth.cleanup([challenge])
@@ -155,7 +159,13 @@ def test_unreachable_resolver_warns_once_and_uses_the_names_themselves(
     auth.perform([achall(name, bytes([65 + i]) * 32) for i, name in enumerate(names)])
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
-    assert "Set --dns-dnscale-resolver to a resolver that answers" in warnings[0]
+    assert re.fullmatch(
+        r"Could not check whether _acme-challenge\.[a-z.]+ is delegated by CNAME \(.+\); "
+        r"records go to the names themselves\. Set --dns-dnscale-resolver to a resolver that "
+        r"answers\.",
+        warnings[0],
+    ), warnings
+    assert "(None)" not in warnings[0]
     assert len(sandbox.acme_challenge_records()) == 5
 
 

@@ -10,12 +10,13 @@ import pytest
 import requests
 import requests_mock as rm
 
-from certbot_dns_dnscale._internal.batch import ChallengeBatch
+from certbot_dns_dnscale._internal.batch import CONCURRENT_API_CALLS, ChallengeBatch
 from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy, TxtRecord
 from certbot_dns_dnscale._internal.errors import ChallengeError
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneDirectory, ZoneView, directory_for
 from certbot_dns_dnscale._internal.zones import Zone
+from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from tests.conftest import (
     API,
     TOKEN,
@@ -273,3 +274,21 @@ def test_a_created_record_is_logged_with_its_zone(
     assert [r.getMessage() for r in caplog.records if r.name.endswith(".batch")] == [
         f"Created TXT record {record} in zone example.com"
     ]
+
+
+def test_at_most_four_api_calls_are_made_at_once() -> None:
+    """DNScale publishes no rate limits: a batch of many names stays gentle."""
+    with Sandbox(SandboxSettings(api_latency_ms=30)) as sandbox:
+        client = DNScaleClient(sandbox.settings.token, sandbox.api_url + "/v1", user_agent="t")
+        batch = ChallengeBatch(
+            client,
+            ZoneView(directory_for(sandbox.api_url, sandbox.settings.token), client.list_zones),
+            ttl_seconds=300,
+            credentials_path="/etc/letsencrypt/dnscale.ini",
+            wait=WaitSettings(bound_seconds=0, check=False, resolver=sandbox.dns_address),
+            notify=lambda _: None,
+        )
+        challenges = [(f"_acme-challenge.n{i}.example.com", f"v{i}") for i in range(12)]
+        batch.perform(challenges)
+        assert 1 <= sandbox.api.max_in_flight <= CONCURRENT_API_CALLS
+        assert len(sandbox.acme_challenge_records()) == 12
