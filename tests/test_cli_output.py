@@ -1,0 +1,110 @@
+"""certbot-dns-dnscale check: its text and JSON word for word, its usage errors, and the write
+test that check --renewals makes unless told not to."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from certbot_dns_dnscale._internal.cli import main
+from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
+from tests.test_renewals import add_lineage, plugin_params
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(SandboxSettings(zones=("example.com",))) as running:
+        yield running
+
+
+@pytest.fixture
+def credentials(sandbox: Sandbox, tmp_path: Path) -> Path:
+    path = tmp_path / "dnscale.ini"
+    path.write_text(sandbox.credentials_ini())
+    path.chmod(0o600)
+    return path
+
+
+def check(sandbox: Sandbox, credentials: Path, *extra: str) -> list[str]:
+    return [
+        "check", "--credentials", str(credentials), "-d", "example.com", "--no-write-test",
+        "--resolver", sandbox.dns_address, "--nameservers", sandbox.dns_address, *extra,
+    ]  # fmt: skip
+
+
+def test_the_text_of_a_ready_name_lists_each_finding(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(check(sandbox, credentials)) == 0
+    dns = sandbox.dns_address
+    assert capsys.readouterr().out.splitlines()[:6] == [
+        "example.com: ready",
+        "  ok    challenge   _acme-challenge.example.com (no CNAME)",
+        "  ok    zone        example.com",
+        "  ok    NS          example.com is delegated to ns1.dnscale.eu, ns2.dnscale.eu",
+        f"  ok    port 53     {dns} answer for example.com",
+        "  ok    CAA         no CAA records: any CA may issue",
+    ]
+
+
+def test_the_text_of_a_failing_finding_gives_its_fix_on_the_next_line(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.add_record("example.com", "CAA", '0 issue "pki.goog"')
+    assert main(check(sandbox, credentials)) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "example.com: NOT READY"
+    assert lines[-2:] == [
+        "  FAIL  CAA         CAA at example.com allows only pki.goog (issue)",
+        '                    fix: add the record example.com. CAA 0 issue "letsencrypt.org"',
+    ]
+
+
+def test_the_json_of_a_name_has_its_name_readiness_and_findings(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*check(sandbox, credentials), "--json"]) == 0
+    (report,) = json.loads(capsys.readouterr().out)
+    assert set(report) == {"name", "ready", "findings"}
+    assert (report["name"], report["ready"]) == ("example.com", True)
+    assert report["findings"][0] == {
+        "check": "challenge",
+        "ok": True,
+        "detail": "_acme-challenge.example.com (no CNAME)",
+        "fix": None,
+    }
+
+
+@pytest.mark.parametrize("empty", ["", " , "])
+def test_empty_nameservers_are_a_usage_error_naming_the_fix(
+    credentials: Path, capsys: pytest.CaptureFixture[str], empty: str
+) -> None:
+    argv = ["check", "--credentials", str(credentials), "-d", "example.com", "--nameservers", empty]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "error: --nameservers is empty: give HOST[:PORT],... or drop the flag\n"
+    )
+
+
+def test_renewals_with_per_name_flags_says_which_to_drop(
+    credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["check", "--renewals", "-d", "example.com", "--credentials", str(credentials)]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "error: --renewals takes names and settings from the renewal confs: drop -d, "
+        "--credentials\n"
+    )
+
+
+def test_renewals_make_the_write_test_by_default(
+    sandbox: Sandbox, credentials: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_dir = tmp_path / "letsencrypt"
+    (config_dir / "renewal").mkdir(parents=True)
+    add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
+    assert main(["check", "--renewals", "--config-dir", str(config_dir)]) == 0
+    assert [c.method for c in sandbox.calls if c.method != "GET"] == ["POST", "DELETE"]
