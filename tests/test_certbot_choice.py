@@ -61,3 +61,22 @@ def test_every_certbot_command_starts_with_the_chosen_certbot(
     command = certbot.command("renew", "--dry-run")
     assert command[:2] == [str(fake_certbot), "renew"]
     assert command[-1] == "--dry-run"
+
+
+def test_without_a_certbot_beside_python_the_one_on_path_runs(
+    monkeypatch: pytest.MonkeyPatch, fake_certbot: Path, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(CERTBOT_ENV_VAR, raising=False)
+    monkeypatch.setattr("sys.executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(fake_certbot.parent))
+    assert certbot_executable() == str(fake_certbot)
+
+
+def test_no_certbot_anywhere_says_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(CERTBOT_ENV_VAR, raising=False)
+    monkeypatch.setattr("sys.executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="pip install certbot"):
+        certbot_executable()
