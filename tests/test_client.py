@@ -22,6 +22,7 @@ from certbot_dns_dnscale._internal.errors import (
     RateLimitedError,
     TransportError,
 )
+from certbot_dns_dnscale._internal.responses import snippet
 from certbot_dns_dnscale._internal.zones import Zone
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from tests.conftest import (
@@ -846,3 +847,100 @@ def test_a_value_already_removed_by_name_is_noted_in_the_debug_log(
     client.delete_txt(client_module.TxtRecord("z1", None, NAME, VALUE))
     messages = [r.getMessage() for r in caplog.records if r.name.endswith(".client")]
     assert messages == [f"TXT value at {NAME} was already removed"]
+
+
+def test_a_total_that_is_not_a_number_is_ignored_and_pages_are_followed(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    first = envelope(
+        {"zones": [zone("z1", "a.com")], "pagination": {"total": "2", "has_more": True}}
+    )
+    last = envelope(
+        {"zones": [zone("z2", "b.com")], "pagination": {"total": "2", "has_more": False}}
+    )
+    requests_mock.get(ZONES_URL, [{"json": first}, {"json": last}])
+    assert [z.id for z in client.list_zones()] == ["z1", "z2"]
+
+
+def test_a_zone_list_holding_something_else_than_objects_is_malformed(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, json=envelope({"zones": [zone("z1", "a.com"), 7]}))
+    with pytest.raises(
+        MalformedResponseError, match=r"^GET /zones: no list of zones in the answer$"
+    ):
+        client.list_zones()
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"content": None}, None),
+        ({"id": ""}, client_module.TxtRecord("z1", None, NAME, VALUE)),
+        ({"id": 5}, client_module.TxtRecord("z1", None, NAME, VALUE)),
+        ({"comment": 7}, client_module.TxtRecord("z1", "r1", NAME, VALUE, None)),
+        ({"content": '""'}, client_module.TxtRecord("z1", "r1", NAME, "")),
+        ({"content": '"a'}, client_module.TxtRecord("z1", "r1", NAME, '"a')),
+    ],
+    ids=["no-content", "empty-id", "number-id", "number-comment", "empty-quoted", "one-quote"],
+)
+def test_odd_fields_of_a_listed_txt_record_are_read_safely(
+    client: DNScaleClient,
+    requests_mock: rm.Mocker,
+    fields: dict[str, object],
+    expected: client_module.TxtRecord | None,
+) -> None:
+    item = {**txt("r1", NAME + ".", VALUE), "comment": None, **fields}
+    requests_mock.get(RECORDS_URL, json=records_page([item]))
+    assert client.list_txt_records("z1", NAME) == ([] if expected is None else [expected])
+
+
+def test_a_create_posts_to_the_zone_as_one_path_segment(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.post(rm.ANY, status_code=201, json=envelope({"record": txt("r1", NAME, VALUE)}))
+    client.create_txt_record("z/1", NAME, VALUE, ttl=300)
+    assert urlsplit(requests_mock.last_request.url).path == "/v1/zones/z%2F1/records"
+
+
+def test_a_success_with_an_empty_body_is_an_empty_answer(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.delete(f"{RECORDS_URL}/r1", status_code=200, content=b"")
+    client.delete_record("z1", "r1")
+    assert requests_mock.call_count == 1
+
+
+def test_a_300_answer_is_a_redirect_that_is_not_followed(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, status_code=300, json=envelope({"zones": []}))
+    with pytest.raises(MalformedResponseError, match="answered with a redirect"):
+        client.list_zones()
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ({"text": "<html>login</html>"}, "expected DNScale's JSON"),
+        ({"json": {"status": "success"}}, "no 'data' object"),
+        ({"json": error_envelope("INTERNAL", "odd")}, "odd"),
+    ],
+    ids=["not-json", "no-data", "error-envelope"],
+)
+def test_a_bad_success_answer_keeps_its_status_and_request_id(
+    client: DNScaleClient, requests_mock: rm.Mocker, answer: dict[str, object], problem: str
+) -> None:
+    requests_mock.get(ZONES_URL, headers={"X-Request-ID": "req-5"}, **answer)  # type: ignore[arg-type]
+    with pytest.raises(ApiError if problem == "odd" else MalformedResponseError) as raised:
+        client.list_zones()
+    assert problem in raised.value.message
+    assert (raised.value.status, raised.value.request_id) == (200, "req-5")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("a" * 10, "a" * 10), ("a" * 11, "a" * 10 + "..."), (" a \n b ", "a b")],
+)
+def test_a_body_snippet_is_collapsed_and_cut_at_its_limit(text: str, shown: str) -> None:
+    assert snippet(text, 10) == shown
