@@ -4,8 +4,10 @@ test that check --renewals makes unless told not to."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,3 +110,92 @@ def test_renewals_make_the_write_test_by_default(
     add_lineage(config_dir, "example.com", params=plugin_params(sandbox, credentials))
     assert main(["check", "--renewals", "--config-dir", str(config_dir)]) == 0
     assert [c.method for c in sandbox.calls if c.method != "GET"] == ["POST", "DELETE"]
+
+
+def write_check(sandbox: Sandbox, credentials: Path, name: str = "example.com") -> list[str]:
+    return [
+        "check", "--credentials", str(credentials), "-d", name, "--json",
+        "--resolver", sandbox.dns_address, "--nameservers", sandbox.dns_address,
+    ]  # fmt: skip
+
+
+def finding(reports: list[dict[str, Any]], check: str) -> dict[str, Any]:
+    (found,) = [f for f in reports[0]["findings"] if f["check"] == check]
+    return found
+
+
+def test_a_passed_write_test_says_where_it_wrote_and_marks_its_record_as_the_plugin_does(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(write_check(sandbox, credentials)) == 0
+    reports = json.loads(capsys.readouterr().out)
+    assert finding(reports, "write test") == {
+        "check": "write test",
+        "ok": True,
+        "detail": "created and deleted a TXT record at _acme-challenge.example.com",
+        "fix": None,
+    }
+    (post,) = [c for c in sandbox.calls if c.method == "POST"]
+    assert re.fullmatch(
+        r"certbot-dns-dnscale ACME challenge, created \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",
+        json.loads(post.body)["comment"],
+    )
+
+
+def test_a_failed_write_test_names_the_scope_zone_and_name(
+    sandbox: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readonly = tmp_path / "readonly.ini"
+    readonly.write_text(sandbox.credentials_ini(sandbox.settings.readonly_token))
+    assert main(write_check(sandbox, readonly)) == 1
+    found = finding(json.loads(capsys.readouterr().out), "write test")
+    assert found["ok"] is False
+    assert "HTTP 403" in found["detail"]
+    assert found["fix"] == (
+        "Could not write a test TXT record at _acme-challenge.example.com in zone example.com: "
+        f"the API token in {readonly} is not allowed to. Give it the scopes zones:read, "
+        "records:read and records:write, access to example.com and, if the token is limited "
+        "to names, the name _acme-challenge.example.com."
+    )
+
+
+def test_a_name_in_no_zone_says_what_was_tried_and_what_to_add(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(write_check(sandbox, credentials, "www.example.net")) == 1
+    assert finding(json.loads(capsys.readouterr().out), "zone") == {
+        "check": "zone",
+        "ok": False,
+        "detail": "no DNScale zone holds _acme-challenge.www.example.net (tried "
+        "_acme-challenge.www.example.net, www.example.net, example.net, net among 1 zone(s) "
+        "the token can see)",
+        "fix": "add the zone to DNScale or give the token access to it",
+    }
+
+
+def test_a_certified_name_dns_cannot_carry_is_its_only_finding(
+    sandbox: Sandbox, credentials: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """certbot and the CA accept a 64-character label; check --renewals finds it."""
+    long_name = "a" * 64 + ".example.com"
+    config_dir = tmp_path / "letsencrypt"
+    (config_dir / "renewal").mkdir(parents=True)
+    params = plugin_params(sandbox, credentials)
+    add_lineage(config_dir, "long", ["example.com", long_name], params=params)
+    argv = ["check", "--renewals", "--config-dir", str(config_dir), "--no-write-test", "--json"]
+    assert main(argv) == 1
+    (lineage,) = json.loads(capsys.readouterr().out)["lineages"]
+    assert lineage["checks"][1:] == [
+        {
+            "name": long_name,
+            "ready": False,
+            "findings": [
+                {
+                    "check": "name",
+                    "ok": False,
+                    "detail": f"{long_name!r} has a label of 64 characters; DNS allows at most 63",
+                    "fix": "correct the name",
+                }
+            ],
+        }
+    ]
