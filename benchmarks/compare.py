@@ -184,6 +184,7 @@ def timed(part: str, argv: list[str], measure: Any) -> dict[str, Any]:
     result: dict[str, Any] = measure()
     result["wall_seconds"] = round(time.monotonic() - started, 1)
     result["command"] = " ".join(["python benchmarks/compare.py", *argv])
+    result["load_average_at_end"] = round(os.getloadavg()[0], 2)  # others share the machine
     print(f"{part}: {result['wall_seconds'] / 60:.1f} minutes", flush=True)
     return result
 
