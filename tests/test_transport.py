@@ -16,7 +16,7 @@ from certbot_dns_dnscale._internal.errors import (
     TransportError,
 )
 from certbot_dns_dnscale.sandbox import Sandbox
-from tests.conftest import API, TOKEN, FakeClock, zones_page
+from tests.conftest import API, TOKEN, FakeClock, records_page, txt, zones_page
 
 ZONES_URL = f"{API}/zones"
 RECORD_URL = f"{API}/zones/z1/records/r1"
@@ -214,3 +214,80 @@ def test_a_retry_that_would_end_exactly_at_the_deadline_is_not_waited_for(
         client.list_zones()
     assert clock.sleeps == [0.5]  # the next wait, 1 s, would end at the deadline
     assert (raised.value.status, requests_mock.call_count) == (500, 2)
+
+
+def test_every_request_asks_for_json(client: DNScaleClient, requests_mock: rm.Mocker) -> None:
+    requests_mock.get(ZONES_URL, json=zones_page([]))
+    client.list_zones()
+    assert requests_mock.last_request.headers["Accept"] == "application/json"
+
+
+def test_a_base_url_with_a_trailing_slash_makes_no_double_slash(
+    clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, json=zones_page([]))
+    DNScaleClient(TOKEN, API + "/", user_agent="t", clock=clock).list_zones()
+    assert requests_mock.last_request.url.startswith(f"{API}/zones?")
+
+
+def test_each_retry_is_logged_with_the_failure_the_wait_and_the_attempt(
+    client: DNScaleClient, requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="certbot_dns_dnscale")
+    requests_mock.get(ZONES_URL, [{"status_code": 503}, {"json": zones_page([])}])
+    client.list_zones()
+    assert [r.getMessage() for r in caplog.records if r.name.endswith(".transport")] == [
+        "DNScale API GET /zones failed (error: an empty body (HTTP 503)); "
+        "retrying in 0.5 s (attempt 2 of 8)"
+    ]
+
+
+def test_a_create_found_stored_after_a_lost_answer_is_logged_as_such(
+    client: DNScaleClient, requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="certbot_dns_dnscale")
+    requests_mock.post(f"{API}/zones/z1/records", exc=requests.ConnectionError("reset"))
+    requests_mock.get(
+        f"{API}/zones/z1/records",
+        json=records_page([txt("r1", "_acme-challenge.example.com.", "v")]),
+    )
+    client.create_txt_record("z1", "_acme-challenge.example.com", "v", ttl=300)
+    messages = [r.getMessage() for r in caplog.records if r.name.endswith(".transport")]
+    assert messages[-1] == "DNScale API POST /zones/z1/records had taken effect before it failed"
+
+
+def test_a_rate_limit_lasting_past_the_call_says_how_long_each_would_take(
+    client: DNScaleClient, clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, [rate_limited("120"), {"json": zones_page([])}])
+    with pytest.raises(RateLimitedError):
+        client.list_zones()
+    with pytest.raises(RateLimitedError) as raised:
+        client.list_zones()
+    assert raised.value.message == (
+        "GET /zones: DNScale asked to wait 120 s more before the next request, longer than "
+        "this call may take (90 s)"
+    )
+    assert raised.value.status == 429
+
+
+def test_a_rate_limit_ending_exactly_at_the_deadline_fails_the_call_at_once(
+    client: DNScaleClient, clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, [rate_limited("90"), {"json": zones_page([])}])
+    with pytest.raises(RateLimitedError):
+        client.list_zones()
+    with pytest.raises(RateLimitedError, match="asked to wait 90 s more"):
+        client.list_zones()
+    assert (clock.sleeps, requests_mock.call_count) == ([], 1)
+
+
+def test_a_tls_failure_names_the_url_and_the_error(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(ZONES_URL, exc=requests.exceptions.SSLError("certificate verify failed"))
+    with pytest.raises(TransportError) as raised:
+        client.list_zones()
+    assert raised.value.message == (
+        f"TLS failure talking to {ZONES_URL}: SSLError: certificate verify failed"
+    )
