@@ -14,6 +14,7 @@ from certbot_dns_dnscale._internal.compat import (
     release_numbers,
     require_certbot,
 )
+from tests.conftest import authenticator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,3 +74,13 @@ def test_declared_minimum_is_the_one_pyproject_promises() -> None:
     declared = re.search(r'"certbot>=([^",;]+)"', pyproject)
     assert declared is not None
     assert declared.group(1) == MINIMUM_CERTBOT_VERSION
+
+
+def test_the_authenticator_refuses_an_old_certbot_before_any_work(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A distribution's certbot is not checked by pip: the plugin says so itself, in prepare()."""
+    monkeypatch.setattr(certbot, "__version__", "1.32.0")
+    auth = authenticator(tmp_path / "never-read.ini")
+    with pytest.raises(errors.PluginError, match=r"needs certbot 2\.1\.0 or newer.*is 1\.32\.0"):
+        auth.prepare()

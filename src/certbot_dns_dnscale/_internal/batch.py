@@ -96,6 +96,10 @@ class ChallengeBatch:
         futures.wait(in_flight, timeout=self._client.retry_budget_seconds)
         self._map_concurrently(self._delete, challenges)
 
+    def close(self) -> None:
+        """Release the API client's connections (a batch can still be used afterwards)."""
+        self._client.close()
+
     # -- planning ------------------------------------------------------------------------------
 
     def _plan(self, validation_name: str, validation: str) -> Plan:

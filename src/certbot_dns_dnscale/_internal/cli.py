@@ -147,6 +147,17 @@ def _check(args: argparse.Namespace) -> int:
     dns = _dns_client(args.resolver)
     nameservers = _nameservers(dns, args.nameservers)
     credentials, client = _with_client(args)
+    with client:
+        return _check_with(args, credentials, client, dns, nameservers)
+
+
+def _check_with(
+    args: argparse.Namespace,
+    credentials: Credentials,
+    client: DNScaleClient,
+    dns: DnsClient,
+    nameservers: list[Server] | None,
+) -> int:
     options = CheckOptions(
         credentials_path=args.credentials,
         ttl_seconds=credentials.ttl_seconds,
@@ -222,12 +233,13 @@ def _sweep(args: argparse.Namespace) -> int:
     older_than = _age(args.older_than)
     credentials, client = _with_client(args)
     now = datetime.now(timezone.utc)
-    try:
-        leftovers = find_leftovers(client, client.list_zones(), older_than, now)
-    except DNScaleError as err:
-        return _api_refused(err, args, credentials)
-    if not args.dry_run:
-        leftovers = remove(client, leftovers)
+    with client:
+        try:
+            leftovers = find_leftovers(client, client.list_zones(), older_than, now)
+        except DNScaleError as err:
+            return _api_refused(err, args, credentials)
+        if not args.dry_run:
+            leftovers = remove(client, leftovers)
     if args.json:
         print(json.dumps([_leftover_json(x, args.dry_run) for x in leftovers], indent=2))
     else:

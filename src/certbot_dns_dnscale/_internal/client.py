@@ -78,6 +78,12 @@ class DNScaleClient:
     def close(self) -> None:
         self._transport.close()
 
+    def __enter__(self) -> DNScaleClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     @property
     def retry_budget_seconds(self) -> float:
         """How long one call may take, retries included."""

@@ -16,7 +16,7 @@ from certbot import achallenges, errors
 from certbot.display import util as display_util
 from certbot.plugins import dns_common
 
-from certbot_dns_dnscale._internal import options
+from certbot_dns_dnscale._internal import compat, options
 from certbot_dns_dnscale._internal.about import user_agent
 from certbot_dns_dnscale._internal.batch import Challenge, ChallengeBatch
 from certbot_dns_dnscale._internal.client import DNScaleClient
@@ -95,7 +95,8 @@ class Authenticator(dns_common.DNSAuthenticator):
         )
 
     def prepare(self) -> None:
-        """Check the options before anything is created."""
+        """Check the certbot and the options before anything is created."""
+        compat.require_certbot()
         self._wait_settings()
 
     def auth_hint(self, failed_achalls: list[achallenges.AnnotatedChallenge]) -> str:
@@ -123,6 +124,7 @@ class Authenticator(dns_common.DNSAuthenticator):
         """Delete exactly the records this run created; never raises."""
         if self._attempt_cleanup and self._batch is not None:
             self._batch.cleanup(_challenge_values(achalls))
+            self._batch.close()
 
     def _perform(self, domain: str, validation_name: str, validation: str) -> None:
         raise NotImplementedError("perform() hands the whole batch over at once")
