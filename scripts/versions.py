@@ -16,7 +16,7 @@ from pathlib import Path
 
 LIBRARIES = (
     "certbot", "acme", "josepy", "dnspython", "requests", "urllib3", "cryptography",
-    "pyOpenSSL", "certbot-dns-dnscale",
+    "pyOpenSSL", "configobj", "parsedatetime", "certbot-dns-dnscale",
 )  # fmt: skip
 
 

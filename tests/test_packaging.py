@@ -11,8 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DEBIAN_NAMES = {
     "acme": "python3-acme",
     "certbot": "python3-certbot",
+    "configobj": "python3-configobj",
+    "cryptography": "python3-cryptography",
     "dnspython": "python3-dnspython",
     "josepy": "python3-josepy",
+    "parsedatetime": "python3-parsedatetime",
     "requests": "python3-requests",
 }
 
