@@ -8,8 +8,10 @@ from importlib import metadata
 from pathlib import Path
 
 import certbot
+import pytest
 import requests_mock as rm
 
+from certbot_dns_dnscale._internal import about
 from certbot_dns_dnscale._internal.about import plugin_version, user_agent
 from tests.conftest import API, MakeAuthenticator, achall, envelope, zone, zones_page
 
@@ -40,3 +42,15 @@ def test_the_authenticator_sends_the_plugins_user_agent(
     requests_mock.post(f"{API}/zones/z-com/records", status_code=201, json=envelope({}))
     make_authenticator(write_credentials()).perform([achall("example.com")])
     assert {r.headers["User-Agent"] for r in requests_mock.request_history} == {EXPECTED}
+
+
+def test_a_tree_that_is_not_installed_reports_an_unknown_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Run from a bare source tree, the distribution's metadata is missing."""
+
+    def not_installed(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(about.metadata, "version", not_installed)
+    assert plugin_version() == "0+unknown"
