@@ -681,3 +681,16 @@ def test_the_authenticator_can_be_built_with_keywords_like_any_certbot_plugin(
     config = authenticator(write_credentials(), propagation_seconds=7).config
     auth = Authenticator(config=config, name="dns-dnscale")
     assert auth.conf("propagation-seconds") == 7
+
+
+def test_a_bad_value_in_the_credentials_file_names_that_file(
+    make_authenticator: MakeAuthenticator,
+    write_credentials: Callable[..., Path],
+    display: io.StringIO,
+    requests_mock: rm.Mocker,
+) -> None:
+    path = write_credentials(dns_dnscale_ttl="ten")
+    with pytest.raises(errors.PluginError) as raised:
+        make_authenticator(path).perform([achall("example.com")])
+    assert f" in {path} is not valid" in str(raised.value)
+    assert requests_mock.call_count == 0

@@ -147,3 +147,7 @@ def test_an_error_starts_on_its_first_attempt_with_no_retry_after() -> None:
     err = DNScaleError("m")
     assert (err.status, err.code, err.request_id, err.attempts) == (None, None, None, 1)
     assert err.retry_after_seconds is None
+
+
+def test_a_second_attempt_is_counted_in_the_text() -> None:
+    assert str(DNScaleError("x", attempts=2)) == "x (after 2 attempts)"

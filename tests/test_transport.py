@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -291,3 +292,56 @@ def test_a_tls_failure_names_the_url_and_the_error(
     assert raised.value.message == (
         f"TLS failure talking to {ZONES_URL}: SSLError: certificate verify failed"
     )
+
+
+def test_each_request_and_answer_is_logged_at_debug_level(
+    client: DNScaleClient,
+    clock: FakeClock,
+    requests_mock: rm.Mocker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("DEBUG", logger="certbot_dns_dnscale")
+
+    def slow(request: object, context: object) -> dict[str, object]:
+        clock.now += 1.5
+        return zones_page([])
+
+    requests_mock.get(ZONES_URL, json=slow, headers={"X-Request-ID": "req-8"})
+    client.list_zones()
+    lines = [r.getMessage() for r in caplog.records if r.name.endswith(".transport")]
+    body = json.dumps(zones_page([]))
+    assert lines == [
+        f"DNScale API -> GET {ZONES_URL} params={{'offset': 0, 'limit': 100}} body=None",
+        f"DNScale API <- GET {ZONES_URL}: HTTP 200 in 1500 ms (request id req-8): {body}",
+    ]
+
+
+def test_an_answer_without_a_request_id_is_logged_with_a_dash(
+    client: DNScaleClient, requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG", logger="certbot_dns_dnscale")
+    requests_mock.get(ZONES_URL, json=zones_page([]))
+    client.list_zones()
+    (answer,) = [r.getMessage() for r in caplog.records if "DNScale API <-" in r.getMessage()]
+    assert "(request id -)" in answer
+
+
+def test_a_call_whose_deadline_has_come_sends_nothing(
+    client: DNScaleClient, clock: FakeClock, requests_mock: rm.Mocker
+) -> None:
+    requests_mock.get(rm.ANY, json=records_page([]))
+    with pytest.raises(TransportError) as raised:
+        client.list_txt_records("z1", "_acme-challenge.example.com", deadline=clock.now)
+    assert raised.value.message == "GET /zones/z1/records: no time left in the retry budget"
+    assert requests_mock.call_count == 0
+
+
+def test_an_answer_quoting_the_token_bare_never_shows_it(
+    client: DNScaleClient, requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG", logger="certbot_dns_dnscale")
+    requests_mock.get(ZONES_URL, status_code=400, json={"message": f"no such key {TOKEN}"})
+    with pytest.raises(ApiError) as raised:
+        client.list_zones()
+    assert str(raised.value) == "no such key *** (HTTP 400)"
+    assert TOKEN not in caplog.text

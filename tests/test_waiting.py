@@ -70,3 +70,22 @@ def test_a_named_nameserver_that_does_not_resolve_is_an_option_error(
             [TxtRecord("z-com", "r1", "_acme-challenge.example.com", "v1")],
             nameservers=("ns9.nowhere",),
         )
+
+
+class SilentDns(MemoryDns):
+    def txt_at(self, server: Server, name: str) -> frozenset[str]:
+        raise DnsLookupError(f"{server}: Timeout")
+
+
+def test_required_propagation_fails_at_once_when_no_nameserver_answers(
+    display: io.StringIO, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Sleeping the bound first would only delay the failure."""
+    with pytest.raises(ChallengeError, match="--dns-dnscale-require-propagation is set"):
+        wait(
+            SilentDns({}),
+            [TxtRecord("z-com", "r1", "_acme-challenge.example.com", "v1")],
+            bound_seconds=1,
+            require=True,
+        )
+    assert not [r for r in caplog.records if "Waiting the full" in r.getMessage()]
