@@ -26,7 +26,8 @@ from the sandbox's call log; peak memory (max RSS) of the certbot process.
 - **floor**: certbot `--manual` with hooks that write straight to the sandbox (zone ids
   known beforehand) and wait exactly until DNS serves every value. certbot runs manual
   hooks one after another, each a new process, so for many names this floor is the
-  floor of *sequential* plugins; ours creates and deletes 4 records at a time.
+  floor of *sequential* plugins; ours creates and deletes 4 records at a time. Each hook
+  is a new Python process, so the floor is the variant most slowed by a busy machine.
 """
 
 HEADER = [
@@ -158,8 +159,9 @@ def write_chart(results: dict[str, Any]) -> None:
         medians = [cells[w][variant].median if variant in cells[w] else 0 for w in workloads]
         positions = [x + i * width for x in range(len(workloads))]
         axes.bar(positions, [0 if m != m else m for m in medians], width, label=variant)
-    axes.set_xticks([x + width * (len(variants) - 1) / 2 for x in range(len(workloads))], workloads)
-    axes.set_ylabel("seconds (median)")
+    labels = [workload.replace(", ", ",\n") for workload in workloads]
+    axes.set_xticks([x + width * (len(variants) - 1) / 2 for x in range(len(workloads))], labels)
+    axes.set_ylabel("seconds to certificates (median)")
     axes.set_yscale("log")
     axes.set_title("certbot + DNScale sandbox (80 ms API, 2 s DNS delay)")
     axes.legend()
