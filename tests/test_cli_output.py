@@ -199,3 +199,45 @@ def test_a_certified_name_dns_cannot_carry_is_its_only_finding(
             ],
         }
     ]
+
+
+def test_the_json_of_check_is_indented_by_two(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*check(sandbox, credentials), "--json"]) == 0
+    output = capsys.readouterr().out
+    assert output == json.dumps(json.loads(output), indent=2) + "\n"
+
+
+def test_the_text_of_two_names_puts_each_report_on_its_own_lines(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*check(sandbox, credentials), "-d", "*.example.com"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "example.com: ready"
+    assert lines[6] == "*.example.com: ready"
+    assert len(lines) == 12
+
+
+def test_the_ca_named_with_ca_is_the_one_caa_is_checked_for(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.add_record("example.com", "CAA", '0 issue "pki.goog"')
+    assert main([*check(sandbox, credentials), "--ca", "pki.goog", "--json"]) == 0
+    (report,) = json.loads(capsys.readouterr().out)
+    assert report["findings"][-1]["detail"] == "CAA at example.com lets pki.goog issue (issue)"
+
+
+def test_a_refused_zone_listing_stops_check_with_the_reason_on_stderr(
+    sandbox: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = tmp_path / "wrong.ini"
+    wrong.write_text(sandbox.credentials_ini(token="wrong-token-0123456789abcdef"))
+    wrong.chmod(0o600)
+    assert main(check(sandbox, wrong)) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(
+        f"error: Could not list the zones: DNScale rejected the API token in {wrong}: it is "
+        "mistyped, expired or revoked."
+    )
