@@ -104,3 +104,15 @@ def test_certbots_one_challenge_hooks_are_never_used(method: str, message: str) 
     with pytest.raises(NotImplementedError) as raised:
         getattr(auth, method)("example.com", "_acme-challenge.example.com", "value")
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("saved", "given"),
+    [(["127.0.0.1:53", "127.0.0.2"], "127.0.0.1:53, 127.0.0.2"), ("127.0.0.1", "127.0.0.1")],
+    ids=["renewal-conf-list", "command-line-text"],
+)
+def test_nameservers_reach_the_plugin_as_text_even_from_a_hand_edited_list(
+    saved: object, given: str
+) -> None:
+    """certbot renew passes a saved value through the option's type; ``a, b`` arrives as a list."""
+    assert declared_options()["nameservers"]["type"](saved) == given
