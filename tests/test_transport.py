@@ -345,3 +345,18 @@ def test_an_answer_quoting_the_token_bare_never_shows_it(
         client.list_zones()
     assert str(raised.value) == "no such key *** (HTTP 400)"
     assert TOKEN not in caplog.text
+
+
+def test_a_requests_body_and_a_long_answer_are_logged_the_answer_cut_at_500_characters(
+    client: DNScaleClient, requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG", logger="certbot_dns_dnscale")
+    long_message = "x" * 600
+    requests_mock.post(f"{API}/zones/z1/records", status_code=422, text=long_message)
+    with pytest.raises(ApiError):
+        client.create_txt_record("z1", "_acme-challenge.example.com", "v", ttl=300)
+    sent, answered = [r.getMessage() for r in caplog.records if r.name.endswith(".transport")]
+    assert sent.endswith(
+        "body={'name': '_acme-challenge.example.com.', 'type': 'TXT', 'content': 'v', 'ttl': 300}"
+    )
+    assert answered.endswith(": " + "x" * 500 + "...")
