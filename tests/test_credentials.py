@@ -177,7 +177,9 @@ SEPARATORS = [
 ]
 
 
-@pytest.mark.parametrize("separator", SEPARATORS, ids=[ascii(s) for s in SEPARATORS])
+@pytest.mark.parametrize(
+    "separator", SEPARATORS, ids=[f"U{ord(s[0]):04X}x{len(s)}" for s in SEPARATORS]
+)
 def test_every_line_break_python_knows_splits_lines_as_certbot_splits_them(
     tmp_path: Path, separator: str
 ) -> None:

@@ -202,14 +202,22 @@ class ChallengeBatch:
         """``function`` over ``items`` on a small pool; all run to the end, then the first error
         (in item order) is raised, so that nothing is left half-done and unrecorded."""
         with ThreadPoolExecutor(max_workers=CONCURRENT_API_CALLS) as pool:
-            submitted = [pool.submit(function, item) for item in items]
-            with self._lock:
-                self._in_flight.extend(submitted)
+            submitted = self._submit(pool, function, items)
         for future in submitted:
             error = future.exception()
             if error is not None:
                 raise error
         return [future.result() for future in submitted]
+
+    def _submit(
+        self, pool: ThreadPoolExecutor, function: Callable[[Item], Result], items: Iterable[Item]
+    ) -> list[futures.Future[Result]]:
+        """Submit and register as in flight under the lock that cleanup takes to look: no call
+        can be running yet unseen by a cleanup that arrives meanwhile."""
+        with self._lock:
+            submitted = [pool.submit(function, item) for item in items]
+            self._in_flight.extend(submitted)
+        return submitted
 
     def _dns(self) -> DnsClient:
         with self._lock:
