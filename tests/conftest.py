@@ -118,6 +118,22 @@ def fresh_process_zone_lists() -> Iterator[None]:
     zone_cache.forget_all()
 
 
+@pytest.fixture
+def credentials(sandbox: Sandbox, tmp_path: Path) -> Path:
+    """A credentials file (mode 600) for the ``sandbox`` fixture of the test module using it."""
+    path = tmp_path / "dnscale.ini"
+    path.write_text(sandbox.credentials_ini())
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    """An empty certbot config directory (``renewal/`` made), for check --renewals."""
+    (tmp_path / "letsencrypt" / "renewal").mkdir(parents=True)
+    return tmp_path / "letsencrypt"
+
+
 @pytest.fixture(scope="session")
 def local_dns() -> Iterator[str]:
     """HOST:PORT of a sandbox DNS server, so that no test's DNS question leaves 127.0.0.1."""

@@ -55,14 +55,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture
-def credentials(sandbox: Sandbox, tmp_path: Path) -> Path:
-    path = tmp_path / "dnscale.ini"
-    path.write_text(sandbox.credentials_ini())
-    path.chmod(0o600)
-    return path
-
-
 def test_every_failed_lookup_is_a_finding_with_the_lookup_and_its_fix(
     credentials: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

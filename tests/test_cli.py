@@ -24,14 +24,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture
-def credentials(sandbox: Sandbox, tmp_path: Path) -> Path:
-    path = tmp_path / "dnscale.ini"
-    path.write_text(sandbox.credentials_ini())
-    path.chmod(0o600)
-    return path
-
-
 def check(
     sandbox: Sandbox, credentials: Path, *names: str, extra: tuple[str, ...] = ()
 ) -> list[str]:

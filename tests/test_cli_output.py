@@ -22,14 +22,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture
-def credentials(sandbox: Sandbox, tmp_path: Path) -> Path:
-    path = tmp_path / "dnscale.ini"
-    path.write_text(sandbox.credentials_ini())
-    path.chmod(0o600)
-    return path
-
-
 def check(sandbox: Sandbox, credentials: Path, *extra: str) -> list[str]:
     return [
         "check", "--credentials", str(credentials), "-d", "example.com", "--no-write-test",

@@ -34,20 +34,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture
-def credentials(sandbox: Sandbox, tmp_path: Path) -> Path:
-    path = tmp_path / "dnscale.ini"
-    path.write_text(sandbox.credentials_ini())
-    path.chmod(0o600)
-    return path
-
-
-@pytest.fixture
-def config_dir(tmp_path: Path) -> Path:
-    (tmp_path / "letsencrypt" / "renewal").mkdir(parents=True)
-    return tmp_path / "letsencrypt"
-
-
 def certificate_pem(names: list[str], not_before: datetime, not_after: datetime) -> bytes:
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])

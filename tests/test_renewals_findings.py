@@ -37,20 +37,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture
-def credentials(sandbox: Sandbox, tmp_path: Path) -> Path:
-    path = tmp_path / "dnscale.ini"
-    path.write_text(sandbox.credentials_ini())
-    path.chmod(0o600)
-    return path
-
-
-@pytest.fixture
-def config_dir(tmp_path: Path) -> Path:
-    (tmp_path / "letsencrypt" / "renewal").mkdir(parents=True)
-    return tmp_path / "letsencrypt"
-
-
 def only_report(config_dir: Path, now: datetime | None = None) -> LineageReport:
     how = RenewalCheck(now or datetime.now(timezone.utc), write_test=False)
     (report,) = check_renewals(config_dir, how)

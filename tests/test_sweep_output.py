@@ -24,14 +24,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture
-def credentials(sandbox: Sandbox, tmp_path: Path) -> Path:
-    path = tmp_path / "dnscale.ini"
-    path.write_text(sandbox.credentials_ini())
-    path.chmod(0o600)
-    return path
-
-
 def leave(sandbox: Sandbox, name: str, value: str) -> None:
     zone = sandbox.store.zone_for(name)
     assert zone is not None
