@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -32,8 +33,8 @@ RECORDS = f"{API}/zones/z-com/records"
 NO_WAIT = WaitSettings(bound_seconds=0, check=False)
 
 
-def make_batch(token: str = TOKEN) -> ChallengeBatch:
-    client = DNScaleClient(token, API, user_agent="t", sleep=lambda _: None)
+def make_batch(token: str = TOKEN, client: DNScaleClient | None = None) -> ChallengeBatch:
+    client = client or DNScaleClient(token, API, user_agent="t", sleep=lambda _: None)
     return ChallengeBatch(
         client,
         ZoneView(directory_for(API, token), client.list_zones),
@@ -48,6 +49,19 @@ def created(request: requests.PreparedRequest, context: Any) -> dict[str, Any]:
     body = request.json()  # type: ignore[attr-defined]
     context.status_code = 201
     return envelope({"record": txt("id-" + body["content"], body["name"], body["content"])})
+
+
+def held_create(
+    started: threading.Event, release: threading.Event, timeout_seconds: float
+) -> Callable[[requests.PreparedRequest, Any], dict[str, Any]]:
+    """A create answer that says it began, then waits to be released (at most the timeout)."""
+
+    def answer(request: requests.PreparedRequest, context: Any) -> dict[str, Any]:
+        started.set()
+        release.wait(timeout=timeout_seconds)
+        return created(request, context)
+
+    return answer
 
 
 @pytest.fixture
@@ -93,14 +107,8 @@ def test_cleanup_waits_for_a_create_still_on_its_way(requests_mock: rm.Mocker) -
     """After a signal certbot may clean up while a create is in flight; the record it stores
     a moment later must still be deleted."""
     create_started, release_create = threading.Event(), threading.Event()
-
-    def slow_create(request: requests.PreparedRequest, context: Any) -> dict[str, Any]:
-        create_started.set()
-        release_create.wait(timeout=10)
-        return created(request, context)
-
     requests_mock.get(f"{API}/zones", json=zones_page([zone("z-com", "example.com")]))
-    requests_mock.post(RECORDS, json=slow_create)
+    requests_mock.post(RECORDS, json=held_create(create_started, release_create, 10))
     requests_mock.delete(rm.ANY, status_code=204)
     batch = make_batch()
     challenge = [("_acme-challenge.example.com", "v1")]
@@ -185,23 +193,10 @@ def test_cleanup_stops_waiting_for_a_create_stuck_beyond_the_retry_budget(
 ) -> None:
     """A create that outlives its own budget is not waited for forever: cleanup goes on."""
     create_started, release_create = threading.Event(), threading.Event()
-
-    def stuck_create(request: requests.PreparedRequest, context: Any) -> dict[str, Any]:
-        create_started.set()
-        release_create.wait(timeout=30)
-        return created(request, context)
-
     requests_mock.get(f"{API}/zones", json=zones_page([zone("z-com", "example.com")]))
-    requests_mock.post(RECORDS, json=stuck_create)
+    requests_mock.post(RECORDS, json=held_create(create_started, release_create, 30))
     client = DNScaleClient(TOKEN, API, user_agent="t", retry_policy=RetryPolicy(budget_seconds=0.1))
-    batch = ChallengeBatch(
-        client,
-        ZoneView(directory_for(API, TOKEN), client.list_zones),
-        ttl_seconds=300,
-        credentials_path="/etc/letsencrypt/dnscale.ini",
-        wait=NO_WAIT,
-        notify=lambda _: None,
-    )
+    batch = make_batch(client=client)
     challenge = [("_acme-challenge.example.com", "v1")]
     performing = threading.Thread(target=batch.perform, args=(challenge,))
     performing.start()
