@@ -3,12 +3,11 @@
 An exception raised while a request is built or sent may quote the request's headers: requests'
 ``InvalidHeader`` quotes the whole ``Authorization`` value (``'Bearer <token>'``), and urllib3
 quotes URLs, which may carry a ``user:password@`` part. Run any such text through
-:func:`redact` before copying it anywhere; :class:`RedactingFilter` does it for a logger.
+:func:`redact` before copying it anywhere.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 
@@ -66,23 +65,3 @@ def _secret_variants(secrets: Iterable[str]) -> list[str]:
         if len(pieces) > 1:
             variants |= {piece for piece in pieces if len(piece) >= MIN_SECRET_PIECE_CHARS}
     return sorted(variants, key=len, reverse=True)
-
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that redacts every record's final message (arguments merged in).
-
-    Install it on the handlers (or loggers) that may see request details, e.g.
-    ``handler.addFilter(RedactingFilter([token]))``. Exceptions attached to a record are
-    formatted by the handler later; log them with ``describe_error`` instead of ``exc_info``.
-    """
-
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        super().__init__()
-        self._secrets = [secret for secret in secrets if secret]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = redact(message, self._secrets)
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
