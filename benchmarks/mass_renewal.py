@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from compare import Bench, old_seconds, smallest_old_setting, variants
+from bench import Bench, old_seconds, smallest_old_setting, variants
 from cryptography import x509
 from measure import OLD_VERSION, Cell, Run, old_plugin_certbot, print_run, run_certbot
 
