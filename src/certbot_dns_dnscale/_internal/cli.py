@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
@@ -33,6 +34,7 @@ from certbot_dns_dnscale._internal.sweep import Leftover, find_leftovers, parse_
 
 READY, NOT_READY, CANNOT_RUN = 0, 1, 2
 DEFAULT_CONFIG_DIR = "/etc/letsencrypt"
+PACKAGE_LOGGER = "certbot_dns_dnscale"
 
 
 class UsageError(Exception):
@@ -78,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    warnings = _warnings_to_stderr()
     try:
         if args.command == "check" and args.renewals:
             return _check_renewals(args)
@@ -86,7 +89,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sweep(args)
     except (UsageError, ConfigDirError, errors.PluginError) as err:
         print(f"error: {redact(str(err))}", file=sys.stderr)
+    finally:
+        logging.getLogger(PACKAGE_LOGGER).removeHandler(warnings)
     return CANNOT_RUN
+
+
+def _warnings_to_stderr() -> logging.Handler:
+    """The package's warnings (a token cut at '#') as ``warning: ...`` lines on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    logging.getLogger(PACKAGE_LOGGER).addHandler(handler)
+    return handler
 
 
 def _with_client(args: argparse.Namespace) -> tuple[Credentials, DNScaleClient]:
