@@ -74,6 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--credentials", required=True, help="the plugin's credentials INI file")
     sweep.add_argument("--older-than", default="6h", help="age such as 30m, 6h, 2d (default 6h)")
     sweep.add_argument("--dry-run", action="store_true", help="list, delete nothing")
+    sweep.add_argument(
+        "--resolver",
+        help="IP[:PORT] for the CNAME lookups that show where a challenge name points now",
+    )
     sweep.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
@@ -245,11 +249,13 @@ def report_text(report: NameReport) -> str:
 
 def _sweep(args: argparse.Namespace) -> int:
     older_than = _age(args.older_than)
+    dns = _dns_client(args.resolver)
     credentials, client = _with_client(args)
     now = datetime.now(timezone.utc)
     with client:
         try:
-            leftovers = find_leftovers(client, client.list_zones(), older_than, now)
+            zones = client.list_zones()
+            leftovers = find_leftovers(client, zones, older_than, now, dns.cname_target)
         except DNScaleError as err:
             return _api_refused(err, args, credentials)
         if not args.dry_run:
