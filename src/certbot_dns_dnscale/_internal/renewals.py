@@ -1,8 +1,10 @@
 """``check --renewals``: every certificate certbot will renew with dns-dnscale, checked with the
 names of its current certificate and the settings saved in its renewal conf.
 
-A problem with one lineage (a broken conf, a missing certificate, unreadable credentials) is a
-finding of that lineage; the others are still checked.
+A problem with one lineage (a broken conf, a missing certificate, unreadable credentials, a
+value no check can use, even an unforeseen error) is a finding of that lineage; the others are
+still checked. Nothing here trusts the config directory: confs and certificates are read as
+regular files of bounded size, and saved options named like secrets are never shown.
 """
 
 from __future__ import annotations
