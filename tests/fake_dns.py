@@ -27,11 +27,15 @@ class FakeDns:
     """``steps[(name, type)]``: the record texts of each successive answer; the last repeats.
 
     A name without steps gets NXDOMAIN. ``queries`` holds every query received, in order.
+    ``rcode``: every query gets that code and no records (REFUSED, say); ``answer_for``: every
+    answer names that name in its question, as a broken or hostile server might.
     """
 
     port: int = 0
     steps: dict[tuple[str, str], list[list[str]]] = field(default_factory=dict)
     queries: list[dns.message.Message] = field(default_factory=list)
+    rcode: dns.rcode.Rcode | None = None
+    answer_for: str | None = None
     _asked: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
@@ -43,6 +47,13 @@ class FakeDns:
         response = dns.message.make_response(query)
         response.flags |= dns.flags.AA
         question = query.question[0]
+        if self.rcode is not None:
+            response.set_rcode(self.rcode)
+            return response
+        if self.answer_for is not None:
+            other = dns.name.from_text(self.answer_for)
+            response.question = [dns.rrset.RRset(other, question.rdclass, question.rdtype)]
+            return response
         key = (question.name.to_text(omit_final_dot=True), dns.rdatatype.to_text(question.rdtype))
         if key not in self.steps:
             response.set_rcode(dns.rcode.NXDOMAIN)
@@ -62,12 +73,18 @@ class FakeDns:
 
 
 @contextmanager
-def fake_dns(steps: dict[tuple[str, str], list[list[str]]]) -> Iterator[FakeDns]:
+def fake_dns(
+    steps: dict[tuple[str, str], list[list[str]]],
+    *,
+    rcode: dns.rcode.Rcode | None = None,
+    answer_for: str | None = None,
+) -> Iterator[FakeDns]:
     """A FakeDns answering on a free loopback UDP port until the block ends."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", 0))
         sock.settimeout(POLL_SECONDS)
-        server = FakeDns(port=int(sock.getsockname()[1]), steps=steps)
+        port = int(sock.getsockname()[1])
+        server = FakeDns(port=port, steps=steps, rcode=rcode, answer_for=answer_for)
         stop = threading.Event()
         thread = threading.Thread(target=_serve, args=(sock, server, stop), daemon=True)
         thread.start()

@@ -12,6 +12,7 @@ from certbot_dns_dnscale._internal.dns_client import (
     DnsClient,
     DnsLookupError,
     Server,
+    UnusableAnswerError,
     parse_server,
     server_list,
 )
@@ -247,7 +248,7 @@ def test_txt_questions_to_a_nameserver_go_with_recursion_off() -> None:
 
 def test_soa_questions_to_a_nameserver_go_with_recursion_off() -> None:
     with fake_dns({("example.com", "SOA"): [[ZONE_SOA]]}) as server:
-        assert DnsClient(server.address).answers(local(server), "example.com")
+        DnsClient(server.address).check_serves(local(server), "example.com")
     assert server.rd_flags() == [False]
 
 
@@ -266,8 +267,11 @@ def test_a_zone_whose_ns_answer_is_empty_has_no_nameservers() -> None:
 
 
 def test_a_server_that_does_not_serve_the_zone_does_not_answer_for_it() -> None:
-    with fake_dns({}) as server:
-        assert not DnsClient(server.address).answers(local(server), "example.com")
+    with (
+        fake_dns({}) as server,
+        pytest.raises(UnusableAnswerError, match=r"says example.com does not exist \(NXDOMAIN\)$"),
+    ):
+        DnsClient(server.address).check_serves(local(server), "example.com")
 
 
 LONG_NAME = "_acme-challenge." + ("a" * 60 + ".") * 4 + "example.com"
@@ -278,7 +282,8 @@ def test_a_name_too_long_for_dns_is_never_asked_for() -> None:
         client = DnsClient(server.address)
         with pytest.raises(InvalidNameError, match=r"characters long; DNS allows at most 253"):
             client.txt_at(local(server), LONG_NAME)
-        assert not client.answers(local(server), "a" * 64 + ".example.com")
+        with pytest.raises(DnsLookupError, match=r"not asked for: .* a label of 64 characters"):
+            client.check_serves(local(server), "a" * 64 + ".example.com")
         with pytest.raises(DnsLookupError, match=r"^CNAME lookup of .* not made: .* at most 253"):
             client.cname_target(LONG_NAME)
     assert server.queries == []

@@ -12,6 +12,7 @@ from certbot_dns_dnscale._internal.dns_client import (
     DnsClient,
     DnsLookupError,
     Server,
+    UnusableAnswerError,
     parse_server,
     server_list,
 )
@@ -50,14 +51,15 @@ def test_an_empty_entry_in_a_list_says_how_to_write_one() -> None:
 def test_a_soa_question_answered_without_a_record_is_not_an_answer_for_the_zone() -> None:
     with fake_dns({("example.com", "SOA"): [[]]}) as server:
         nameserver = Server("127.0.0.1", "127.0.0.1", server.port)
-        assert DnsClient().answers(nameserver, "example.com") is False
+        with pytest.raises(UnusableAnswerError, match=r"has no SOA record for example.com: it"):
+            DnsClient().check_serves(nameserver, "example.com")
 
 
 def test_a_soa_record_is_an_answer_for_the_zone() -> None:
     soa = "ns1.dnscale.eu. hostmaster.dnscale.eu. 1 3600 600 86400 300"
     with fake_dns({("example.com", "SOA"): [[soa]]}) as server:
         nameserver = Server("127.0.0.1", "127.0.0.1", server.port)
-        assert DnsClient().answers(nameserver, "example.com") is True
+        DnsClient().check_serves(nameserver, "example.com")
 
 
 def test_a_txt_value_that_is_not_utf8_is_read_with_replacement_characters() -> None:

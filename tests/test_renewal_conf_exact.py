@@ -68,7 +68,9 @@ def test_a_renewal_dir_that_is_a_file_is_not_certbots(tmp_path: Path) -> None:
 def test_a_conf_that_is_not_utf8_says_why_it_cannot_be_read(tmp_path: Path) -> None:
     path = tmp_path / "x.conf"
     path.write_bytes(b"version = \xff\n")
-    with pytest.raises(RenewalConfError, match=exactly(f"cannot read {path}: UnicodeDecodeError")):
+    with pytest.raises(
+        RenewalConfError, match=exactly(f"cannot read {path}: it is not UTF-8 text")
+    ):
         read_lineage(path)
 
 

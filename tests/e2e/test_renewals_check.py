@@ -4,6 +4,7 @@ through Pebble and the sandbox."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,31 @@ def test_a_bad_token_in_the_credentials_file_fails_the_lineage_in_text_too(world
     assert "FAIL  token       " in result.stdout
     assert "DNScale rejected the API token in" in result.stdout
     assert "not-the-token" not in result.stdout + result.stderr
+
+
+def test_a_token_saved_in_the_conf_a_fifo_and_5000_years_neither_leak_nor_hang(
+    world: World,
+) -> None:
+    """The issue's hostile config dir, on a real certbot's: the console script finishes (the
+    subprocess timeout would fail the test otherwise), shows no token, and still checks the
+    lineage certbot made."""
+    for name in ("example.com", "example.org"):
+        issued = world.certbot.certonly([name], *world.plugin_args())
+        assert issued.returncode == 0, issued.stderr
+    saved = "tok-saved-in-renewal-conf-77e1"
+    conf = world.certbot.renewal_conf("example.com")
+    conf.write_text(conf.read_text() + f"dns_dnscale_api_token = {saved}\n")
+    other = world.certbot.renewal_conf("example.org")
+    other.write_text("renew_before_expiry = 5000 years\n" + other.read_text())
+    os.mkfifo(world.certbot.config_dir / "renewal" / "fifo.conf")
+
+    result = check_renewals(world, "--no-write-test")
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert saved not in result.stdout + result.stderr
+    assert world.sandbox.settings.token not in result.stdout + result.stderr
+    assert "fifo: NOT READY" in result.stdout
+    assert "is not a regular file (a pipe, socket or device)" in result.stdout
+    assert "dns_dnscale_api_token = ***" in result.stdout
+    assert "'5000 years' is too long to count back from the expiry date" in result.stdout
+    assert "  ok    token       accepted" in result.stdout

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
@@ -33,6 +34,7 @@ from certbot_dns_dnscale._internal.sweep import Leftover, find_leftovers, parse_
 
 READY, NOT_READY, CANNOT_RUN = 0, 1, 2
 DEFAULT_CONFIG_DIR = "/etc/letsencrypt"
+PACKAGE_LOGGER = "certbot_dns_dnscale"
 
 
 class UsageError(Exception):
@@ -72,12 +74,17 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--credentials", required=True, help="the plugin's credentials INI file")
     sweep.add_argument("--older-than", default="6h", help="age such as 30m, 6h, 2d (default 6h)")
     sweep.add_argument("--dry-run", action="store_true", help="list, delete nothing")
+    sweep.add_argument(
+        "--resolver",
+        help="IP[:PORT] for the CNAME lookups that show where a challenge name points now",
+    )
     sweep.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    warnings = _warnings_to_stderr()
     try:
         if args.command == "check" and args.renewals:
             return _check_renewals(args)
@@ -86,7 +93,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sweep(args)
     except (UsageError, ConfigDirError, errors.PluginError) as err:
         print(f"error: {redact(str(err))}", file=sys.stderr)
+    finally:
+        logging.getLogger(PACKAGE_LOGGER).removeHandler(warnings)
     return CANNOT_RUN
+
+
+def _warnings_to_stderr() -> logging.Handler:
+    """The package's warnings (a token cut at '#') as ``warning: ...`` lines on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    logging.getLogger(PACKAGE_LOGGER).addHandler(handler)
+    return handler
 
 
 def _with_client(args: argparse.Namespace) -> tuple[Credentials, DNScaleClient]:
@@ -231,11 +249,13 @@ def report_text(report: NameReport) -> str:
 
 def _sweep(args: argparse.Namespace) -> int:
     older_than = _age(args.older_than)
+    dns = _dns_client(args.resolver)
     credentials, client = _with_client(args)
     now = datetime.now(timezone.utc)
     with client:
         try:
-            leftovers = find_leftovers(client, client.list_zones(), older_than, now)
+            zones = client.list_zones()
+            leftovers = find_leftovers(client, zones, older_than, now, dns.cname_target)
         except DNScaleError as err:
             return _api_refused(err, args, credentials)
         if not args.dry_run:

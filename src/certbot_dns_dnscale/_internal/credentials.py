@@ -9,6 +9,7 @@ two ways. No message here ever quotes a line or a value of the file: a line may 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -18,6 +19,8 @@ from certbot import errors
 
 from certbot_dns_dnscale._internal.credentials_file import TOKEN_KEY, read_lines
 from certbot_dns_dnscale._internal.redact import MASK, redact, redact_url
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.dnscale.eu"
 API_VERSION_PATH = "/v1"
@@ -73,7 +76,22 @@ def check_readable_ini(path: str) -> configobj.ConfigObj:
         ) from None  # the parser's own message quotes the line, which may hold the token
     for key in KEYS:
         _check_value(values, key, _where(key, lines, path))
+    _warn_of_a_cut_token(values, _where(TOKEN_KEY, lines, path))
     return values
+
+
+def _warn_of_a_cut_token(values: configobj.ConfigObj, where: str) -> None:
+    """configobj reads ``#`` and the rest of an unquoted value's line as a comment, with or
+    without a space before it: a token holding ``#`` arrives cut, and DNScale then rejects it.
+    A warning, not an error: ``token  # comment`` is a real comment that works."""
+    if values.inline_comments.get(TOKEN_KEY):
+        logger.warning(
+            "%s has a '#' after the value: the INI reader drops the '#' and the rest of the "
+            "line as a comment, so only what comes before it is sent as the token. If the '#' "
+            'is part of the token, put the whole token in double quotes: %s = "...". If it '
+            "is a comment, move it to a line of its own.",
+            where, TOKEN_KEY,
+        )  # fmt: skip
 
 
 def _error_lines(err: configobj.ConfigObjError) -> str:

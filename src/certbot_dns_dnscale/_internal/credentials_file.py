@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import codecs
 import io
-import os
-import stat
 
 from certbot import errors
+
+from certbot_dns_dnscale._internal.small_file import Problem, SmallFileError, read_small_file
 
 MAX_FILE_BYTES = 64 * 1024  # a credentials file is a few lines; more is the wrong file
 TOKEN_KEY = "dns_dnscale_api_token"  # noqa: S105 - a key name, not a secret
@@ -27,65 +27,43 @@ def read_lines(path: str) -> list[str]:
 def _read_bytes(path: str) -> bytes:
     """At most MAX_FILE_BYTES of a regular file; never blocks on a FIFO or reads a device."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except FileNotFoundError as err:
-        raise errors.PluginError(
+        return read_small_file(path, MAX_FILE_BYTES)
+    except SmallFileError as err:
+        raise errors.PluginError(_message(path, err)) from err
+
+
+def _message(path: str, err: SmallFileError) -> str:
+    if err.problem is Problem.MISSING:
+        return (
             f"Credentials file {path} does not exist. Create it with the line "
             f"'{TOKEN_KEY} = <your token>' and chmod 600, or fix --dns-dnscale-credentials."
-        ) from err
-    except PermissionError as err:
-        raise errors.PluginError(
+        )
+    if err.problem is Problem.DENIED:
+        return (
             f"Cannot read credentials file {path}: permission denied. Run certbot as a user "
             "that can read it (it should be owned by that user, mode 600)."
-        ) from err
-    except OSError as err:
-        raise errors.PluginError(
-            f"Cannot open credentials file {path}: {err.strerror or type(err).__name__}. "
-            "Point --dns-dnscale-credentials at the INI file."
-        ) from err
-    try:
-        _check_regular_file(os.fstat(fd), path)
-        data = _read_at_most(fd, MAX_FILE_BYTES + 1, path)
-    finally:
-        os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise errors.PluginError(
+        )
+    if err.problem is Problem.DIRECTORY:
+        return (
+            f"Credentials path {path} is a directory; point --dns-dnscale-credentials at the "
+            "INI file itself."
+        )
+    if err.problem is Problem.NOT_REGULAR:
+        return (
+            f"Credentials path {path} is not a regular file (a pipe, socket or device); point "
+            "--dns-dnscale-credentials at the INI file itself."
+        )
+    if err.problem is Problem.TOO_LARGE:
+        return (
             f"Credentials file {path} is larger than {MAX_FILE_BYTES // 1024} KiB: that is not "
             "a credentials file (a few 'key = value' lines). Point --dns-dnscale-credentials "
             "at the right file."
         )
-    return data
-
-
-def _read_at_most(fd: int, limit: int, path: str) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        while size < limit:
-            chunk = os.read(fd, limit - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as err:
-        raise errors.PluginError(
-            f"Cannot read credentials file {path}: {err.strerror or type(err).__name__}. "
-            "Point --dns-dnscale-credentials at the INI file."
-        ) from err
-    return b"".join(chunks)
-
-
-def _check_regular_file(status: os.stat_result, path: str) -> None:
-    if stat.S_ISDIR(status.st_mode):
-        raise errors.PluginError(
-            f"Credentials path {path} is a directory; point --dns-dnscale-credentials at the "
-            "INI file itself."
-        )
-    if not stat.S_ISREG(status.st_mode):
-        raise errors.PluginError(
-            f"Credentials path {path} is not a regular file (a pipe, socket or device); point "
-            "--dns-dnscale-credentials at the INI file itself."
-        )
+    verb = "read" if err.problem is Problem.READ_FAILED else "open"
+    return (
+        f"Cannot {verb} credentials file {path}: {err.reason}. "
+        "Point --dns-dnscale-credentials at the INI file."
+    )
 
 
 def _decoded_lines(data: bytes, path: str) -> list[str]:

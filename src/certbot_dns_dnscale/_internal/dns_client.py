@@ -2,12 +2,14 @@
 
 Recursive lookups (NS, addresses, CNAME) go to the system resolver or ``--dns-dnscale-resolver``;
 TXT checks go straight to the authoritative servers, recursion off, UDP then TCP on truncation.
+A server that answers, but refuses or answers another question, is an UnusableAnswerError
+saying exactly that, never just "no answer".
 """
 
 from __future__ import annotations
 
-import ipaddress
-from dataclasses import dataclass
+import socket
+import time
 
 import dns.exception
 import dns.flags
@@ -19,9 +21,11 @@ import dns.rdatatype
 import dns.resolver
 
 from certbot_dns_dnscale._internal.caa import Caa
+from certbot_dns_dnscale._internal.dns_servers import Server as Server  # re-exported
+from certbot_dns_dnscale._internal.dns_servers import is_ip, join_host_port, parse_server
+from certbot_dns_dnscale._internal.dns_servers import server_list as server_list  # re-exported
 from certbot_dns_dnscale._internal.zones import InvalidNameError, validate_name
 
-DNS_PORT = 53
 QUERY_TIMEOUT_SECONDS = 2.0
 RESOLVER_LIFETIME_SECONDS = 4.0
 
@@ -30,121 +34,52 @@ class DnsLookupError(Exception):
     """A DNS question got no usable answer (timeout, refusal, server failure)."""
 
 
-@dataclass(frozen=True)
-class Server:
-    """One DNS server to ask: ``host`` is what the user or the NS record named."""
-
-    host: str
-    address: str
-    port: int = DNS_PORT
-
-    def __str__(self) -> str:
-        where = self.address if self.port == DNS_PORT else _join(self.address, self.port)
-        return where if self.host == self.address else f"{self.host} ({where})"
+class UnusableAnswerError(DnsLookupError):
+    """A server did answer, but with a refusal, an error code or an answer to another
+    question: it is there, and the message says exactly what it said."""
 
 
-def parse_server(text: str) -> tuple[str, int]:
-    """``HOST``, ``HOST:PORT``, ``[V6]``, ``[V6]:PORT`` or a bare IPv6 address -> (host, port).
+_RCODE_MEANINGS = {
+    dns.rcode.REFUSED: "refused the query",
+    dns.rcode.SERVFAIL: "failed to answer",
+    dns.rcode.NOTIMP: "does not implement the query",
+}
 
-    A port after an IPv6 address needs the brackets. A bare address that could also be read as
-    an address and a port (``::1:53``) is refused as ambiguous rather than guessed.
-    """
-    text = text.strip()
-    if not text:
-        raise ValueError("the server is empty: give HOST or HOST:PORT")
-    if text.startswith("["):
-        host, port = _bracketed(text)
-    elif text.count(":") > 1:
-        host, port = _bare_ipv6(text), str(DNS_PORT)
-    else:
-        host, colon, port = text.partition(":")
-        port = port if colon else str(DNS_PORT)
-        _check_host_name(host, text)
-    if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
-        raise ValueError(
-            f"{text!a} is not HOST or HOST:PORT: the port must be a number from 1 to 65535"
+
+def _udp(query: dns.message.Message, server: Server) -> dns.message.Message:
+    """The first answer from ``server`` to ``query`` over UDP, whatever question it answers:
+    ``dns.query.udp`` would reject one for another name without saying which name it was."""
+    family = socket.AF_INET6 if ":" in server.address else socket.AF_INET
+    destination = (server.address, server.port)
+    expiration = time.time() + QUERY_TIMEOUT_SECONDS
+    with socket.socket(family, socket.SOCK_DGRAM) as sock:
+        sock.setblocking(False)
+        dns.query.send_udp(sock, query, destination, expiration)
+        response, _ = dns.query.receive_udp(sock, destination, expiration)
+    return response  # type: ignore[no-any-return]
+
+
+def _mismatch_error(
+    server: Server, query: dns.message.Message, response: dns.message.Message
+) -> UnusableAnswerError:
+    asked = query.question[0].name.to_text(omit_final_dot=True)
+    if response.question and response.question[0].name != query.question[0].name:
+        answered = response.question[0].name.to_text(omit_final_dot=True)
+        return UnusableAnswerError(
+            f"{server} answered for another name (asked {asked}, answered {answered})"
         )
-    return host, int(port)
+    return UnusableAnswerError(f"{server} sent an answer that does not match the question {asked}")
 
 
-def _bracketed(text: str) -> tuple[str, str]:
-    host, closed, rest = text[1:].partition("]")
-    if not closed:
-        raise ValueError(f"{text!a} lacks the closing ']': write [ADDRESS] or [ADDRESS]:PORT")
-    if not _is_ipv6(host):
-        raise ValueError(f"{text!a}: only an IPv6 address goes in brackets")
-    if rest and not rest.startswith(":"):
-        raise ValueError(f"{text!a}: only ':PORT' may follow the ']'")
-    return host, rest[1:] if rest else str(DNS_PORT)
-
-
-def _bare_ipv6(text: str) -> str:
-    if not _is_ipv6(text):
-        raise ValueError(f"{text!a} is not an IPv6 address; a port goes after HOST: or [ADDRESS]:")
-    head, _, tail = text.rpartition(":")
-    if tail.isdigit() and _is_ipv6(head):
-        raise ValueError(
-            f"{text!a} is ambiguous: write [{head}]:{tail} for port {tail} of {head}, or "
-            f"[{text}] for the address {text}"
-        )
-    return text
-
-
-def _check_host_name(host: str, text: str) -> None:
-    try:
-        if not _is_ip(host):
-            validate_name(host)
-    except InvalidNameError as err:
-        raise ValueError(f"{text!a} is not a host name or IP address: {err}") from err
-
-
-def server_list(value: object) -> list[str]:
-    """A servers option as ``HOST[:PORT]`` strings, each checked by :func:`parse_server`.
-
-    The command line gives ``"a,b"``; a renewal conf line ``a, b`` reaches the plugin as the
-    list ``["a", "b"]`` (configobj); None means the option is not set. An empty value or entry
-    is refused: the user meant something.
-    """
-    if value is None:
-        return []
-    items = value if isinstance(value, list | tuple) else [value]
-    servers = []
-    for item in items:
-        if not isinstance(item, str):
-            raise ValueError(f"{item!r} is not HOST[:PORT] text")
-        servers += [part.strip() for part in item.split(",")]
-    if not servers or any(not server for server in servers):
-        raise ValueError(
-            "an empty entry: give HOST[:PORT] separated by commas, or leave the option out"
-        )
-    for server in servers:
-        parse_server(server)
-    return servers
+def _rcode_error(server: Server, response: dns.message.Message) -> UnusableAnswerError:
+    rcode = response.rcode()
+    meaning = _RCODE_MEANINGS.get(rcode, "answered with an error")
+    return UnusableAnswerError(f"{server} {meaning} ({dns.rcode.to_text(rcode)})")
 
 
 def _query_name(name: str) -> dns.name.Name:
     """``name`` for a question; InvalidNameError (not a dnspython error) if DNS cannot hold it."""
     return dns.name.from_text(validate_name(name))
-
-
-def _join(address: str, port: int) -> str:
-    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
-
-
-def _is_ipv6(text: str) -> bool:
-    try:
-        ipaddress.IPv6Address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 class DnsClient:
@@ -158,12 +93,12 @@ class DnsClient:
             if not isinstance(resolver, str):
                 raise ValueError(f"give one resolver, not {resolver!r}")
             host, port = parse_server(resolver)
-            if not _is_ip(host):
+            if not is_ip(host):
                 raise ValueError(f"the resolver must be an IP address, not {host!r}")
             self._resolver = dns.resolver.Resolver(configure=False)
             self._resolver.nameservers = [host]
             self._resolver.port = port
-            self.resolver_description = _join(host, port)
+            self.resolver_description = join_host_port(host, port)
         self._resolver.lifetime = RESOLVER_LIFETIME_SECONDS
         self._resolver.timeout = QUERY_TIMEOUT_SECONDS
 
@@ -172,7 +107,7 @@ class DnsClient:
         qname = _query_name(name)
         response = self._ask(server, qname, dns.rdatatype.TXT)
         if response.rcode() not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
-            raise DnsLookupError(f"{server}: {dns.rcode.to_text(response.rcode())}")
+            raise _rcode_error(server, response)
         return frozenset(
             b"".join(rdata.strings).decode(errors="replace")
             for rrset in response.answer
@@ -180,13 +115,22 @@ class DnsClient:
             for rdata in rrset
         )
 
-    def answers(self, server: Server, zone: str) -> bool:
-        """Does ``server`` answer for ``zone`` (its SOA) on port 53?"""
+    def check_serves(self, server: Server, zone: str) -> None:
+        """Returns when ``server`` answers for ``zone`` (its SOA). UnusableAnswerError says
+        what it answered instead; DnsLookupError: no answer at all."""
         try:
-            response = self._ask(server, _query_name(zone), dns.rdatatype.SOA)
-        except (DnsLookupError, InvalidNameError):
-            return False
-        return response.rcode() == dns.rcode.NOERROR and bool(response.answer)
+            qname = _query_name(zone)
+        except InvalidNameError as err:
+            raise DnsLookupError(f"{zone} not asked for: {err}") from err
+        response = self._ask(server, qname, dns.rdatatype.SOA)
+        if response.rcode() == dns.rcode.NXDOMAIN:
+            raise UnusableAnswerError(f"{server} says {zone} does not exist (NXDOMAIN)")
+        if response.rcode() != dns.rcode.NOERROR:
+            raise _rcode_error(server, response)
+        if not response.answer:
+            raise UnusableAnswerError(
+                f"{server} has no SOA record for {zone}: it does not serve the zone"
+            )
 
     @staticmethod
     def _ask(
@@ -196,15 +140,15 @@ class DnsClient:
         query = dns.message.make_query(qname, rdtype)
         query.flags &= ~dns.flags.RD
         try:
-            response = dns.query.udp(
-                query, server.address, port=server.port, timeout=QUERY_TIMEOUT_SECONDS
-            )
+            response = _udp(query, server)
             if response.flags & dns.flags.TC:
                 response = dns.query.tcp(
                     query, server.address, port=server.port, timeout=QUERY_TIMEOUT_SECONDS
                 )
         except (dns.exception.DNSException, OSError) as err:
             raise DnsLookupError(f"{server}: {type(err).__name__}") from err
+        if not query.is_response(response):
+            raise _mismatch_error(server, query, response)
         return response
 
     def caa(self, name: str) -> list[Caa]:
@@ -236,7 +180,7 @@ class DnsClient:
 
     def address_of(self, host: str) -> str:
         """An address for ``host``: IPv4 first, since many hosts cannot reach IPv6."""
-        if _is_ip(host):
+        if is_ip(host):
             return host
         for rdtype in ("A", "AAAA"):
             addresses = self._resolve(host, rdtype)

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from certbot_dns_dnscale._internal.dns_client import DnsLookupError, Server
+from certbot_dns_dnscale._internal.dns_client import DnsLookupError, Server, UnusableAnswerError
 from certbot_dns_dnscale._internal.zones import InvalidNameError, validate_name
 
 logger = logging.getLogger(__name__)
@@ -45,12 +45,13 @@ class Outcome:
     silent: list[Server] = field(default_factory=list)
     reason: str = ""
     invalid: list[str] = field(default_factory=list)  # why names could not be asked for at all
+    unusable: dict[Server, str] = field(default_factory=dict)  # what a silent server said
 
     def describe_missing(self) -> str:
         parts = [
             f"{server} lacks {', '.join(sorted(names))}" for server, names in self.missing.items()
         ]
-        parts += [f"{server} did not answer" for server in self.silent]
+        parts += [self.unusable.get(server, f"{server} did not answer") for server in self.silent]
         parts += [f"not looked up: {why}" for why in self.invalid]
         return "; ".join(parts)
 
@@ -104,15 +105,16 @@ class PropagationWaiter:
         except DnsLookupError as err:
             return self._sleep_the_bound(started, f"the nameservers could not be found ({err})")
         pending, answered = set(checks), set[Server]()
+        unusable: dict[Server, str] = {}
         servers = {server for server, _ in checks}
         interval, rounds = POLL_FIRST_SECONDS, 0
         with ThreadPoolExecutor(max_workers=QUERY_WORKERS) as pool:
             while True:
-                pending, answered_now = self._poll(pool, pending)
+                pending, answered_now = self._poll(pool, pending, unusable)
                 answered |= answered_now
                 rounds += 1
                 if not answered:
-                    return self._sleep_the_bound(started, "no nameserver answered")
+                    return self._sleep_the_bound(started, _none_answered(servers, unusable))
                 waited = self._clock() - started
                 silent = sorted(servers - answered, key=str)
                 # A server that never answers (an unreachable IPv6 address, a firewall) is not
@@ -120,9 +122,10 @@ class PropagationWaiter:
                 patient = rounds < ROUNDS_BEFORE_IGNORING_SILENT_SERVERS
                 lagging = [c for c in pending if c[0] in answered or patient]
                 if not lagging:
-                    return Outcome(True, True, waited, silent=silent)
+                    return Outcome(True, True, waited, silent=silent, unusable=unusable)
                 if waited >= self._bound:
-                    return Outcome(True, False, waited, _by_server(lagging), silent)
+                    missing = _by_server(lagging)
+                    return Outcome(True, False, waited, missing, silent, unusable=unusable)
                 self._report(expected, pending, len(servers), waited)
                 self._sleep(min(interval, self._bound - waited))
                 interval = min(interval * POLL_GROWTH, POLL_MAX_SECONDS)
@@ -137,24 +140,30 @@ class PropagationWaiter:
         return checks
 
     def _poll(
-        self, pool: ThreadPoolExecutor, pending: Iterable[Check]
+        self, pool: ThreadPoolExecutor, pending: Iterable[Check], unusable: dict[Server, str]
     ) -> tuple[set[Check], set[Server]]:
-        """Ask once for every pending check; what is still pending, and who answered."""
+        """Ask once for every pending check; what is still pending, and who answered.
+        What a server said instead of answering (REFUSED...) goes into ``unusable``."""
         checks = list(pending)
         results = pool.map(self._visible, checks)
         still, answered = set(), set()
         for check, visible in zip(checks, results, strict=True):
-            if visible is not None:
+            if isinstance(visible, str):
+                unusable[check[0]] = visible
+            elif visible is not None:
                 answered.add(check[0])
-            if not visible:
+            if visible is not True:
                 still.add(check)
         return still, answered
 
-    def _visible(self, check: Check) -> bool | None:
-        """True/False: does the server show all values; None: it did not answer."""
+    def _visible(self, check: Check) -> bool | str | None:
+        """True/False: does the server show all values; None: it did not answer; a str: what
+        it answered instead (a refusal, an answer for another name)."""
         server, item = check
         try:
             return item.values <= self._dns.txt_at(server, item.name)
+        except UnusableAnswerError as err:
+            return str(err)
         except DnsLookupError:
             return None
 
@@ -177,6 +186,14 @@ class PropagationWaiter:
         )  # fmt: skip
         self._sleep(remaining)
         return Outcome(False, False, self._clock() - started, reason=reason)
+
+
+def _none_answered(servers: set[Server], unusable: dict[Server, str]) -> str:
+    """ "no nameserver answered", or what each said instead when some did say something."""
+    if not unusable:
+        return "no nameserver answered"
+    ordered = sorted(servers, key=str)
+    return "; ".join(unusable.get(server, f"{server} did not answer") for server in ordered)
 
 
 def _split_by_validity(expected: list[Expected]) -> tuple[list[Expected], list[str]]:

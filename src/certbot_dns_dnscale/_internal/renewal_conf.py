@@ -3,7 +3,10 @@
 The confs are configobj files, as certbot 2.1 to 5.8 write them: ``cert = <path>`` (a symlink
 into ``live/``) and the rest at the top, the options under ``[renewalparams]``. Values are
 strings; a hand-edited ``a, b`` arrives as a list, which certbot's own renewal would then choke
-on, so a list is joined back with commas and flagged.
+on, so a list is joined back with commas and flagged. A dns_dnscale_* option named like a secret
+(``dns_dnscale_api_token``, which certbot keeps if a user adds it) is read as MASK, so that its
+value can reach no report. Confs and certificates are read like the credentials file: regular
+files only, of a bounded size (a FIFO or ``/dev/zero`` would hang or never end).
 """
 
 from __future__ import annotations
@@ -16,10 +19,17 @@ from pathlib import Path
 import configobj
 from cryptography import x509
 
+from certbot_dns_dnscale._internal.redact import MASK
+from certbot_dns_dnscale._internal.small_file import Problem, SmallFileError, read_small_file
+
 PLUGIN_NAME = "dns-dnscale"
 OPTION_PREFIX = "dns_dnscale_"
 # certbot before 1.0 named third-party plugins "<distribution>:<name>" in renewal confs
 PLUGIN_NAMES = frozenset({PLUGIN_NAME, f"certbot-dns-dnscale:{PLUGIN_NAME}"})
+# A saved dns_dnscale_* option whose name holds one of these is never shown (case-insensitive).
+SECRET_NAME_PARTS = ("token", "secret", "password", "key")
+MAX_CONF_BYTES = 64 * 1024  # certbot writes about 1 KiB
+MAX_CERTIFICATE_BYTES = 256 * 1024  # a PEM certificate is 1-3 KiB, a whole chain under 20 KiB
 
 
 class ConfigDirError(Exception):
@@ -44,6 +54,7 @@ class Lineage:
     cert_path: str
     options: dict[str, str] = field(default_factory=dict)  # dns_dnscale_* without the prefix
     listed_options: tuple[str, ...] = ()  # options a hand edit turned into lists
+    secret_options: tuple[str, ...] = ()  # options named like secrets; MASK in ``options``
     renew_before_expiry: str | None = None
     autorenew: bool = True
 
@@ -102,6 +113,7 @@ def read_lineage(conf_path: Path) -> Lineage:
         cert_path=cert_path,
         options=options,
         listed_options=listed,
+        secret_options=tuple(option for option in options if looks_secret(option)),
         renew_before_expiry=_joined(before) if before is not None else None,
         autorenew=str(params.get("autorenew", "True")).strip().lower()
         not in ("false", "no", "0", "off"),
@@ -110,11 +122,11 @@ def read_lineage(conf_path: Path) -> Lineage:
 
 def _parse(conf_path: Path) -> configobj.ConfigObj:
     try:
-        with open(conf_path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        why = getattr(err, "strerror", None) or type(err).__name__
-        raise RenewalConfError(f"cannot read {conf_path}: {why}") from err
+        lines = read_small_file(str(conf_path), MAX_CONF_BYTES).decode("utf-8").splitlines()
+    except SmallFileError as err:
+        raise RenewalConfError(_conf_unreadable(conf_path, err)) from err
+    except UnicodeDecodeError:
+        raise RenewalConfError(f"cannot read {conf_path}: it is not UTF-8 text") from None
     try:
         return configobj.ConfigObj(lines)
     except configobj.ConfigObjError as err:
@@ -125,15 +137,33 @@ def _parse(conf_path: Path) -> configobj.ConfigObj:
         ) from None
 
 
+def _conf_unreadable(conf_path: Path, err: SmallFileError) -> str:
+    if err.problem is Problem.NOT_REGULAR:
+        return f"{conf_path} is not a regular file (a pipe, socket or device)"
+    if err.problem is Problem.TOO_LARGE:
+        return (
+            f"{conf_path} is larger than {MAX_CONF_BYTES // 1024} KiB: not a renewal "
+            "configuration (certbot writes about 1 KiB)"
+        )
+    return f"cannot read {conf_path}: {err.reason}"
+
+
 def _plugin_options(params: dict[str, object]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The dns_dnscale_* options, secret-looking values already replaced by MASK."""
     options, listed = {}, []
     for key, value in params.items():
         if key.startswith(OPTION_PREFIX):
             option = key.removeprefix(OPTION_PREFIX)
-            options[option] = _joined(value)
+            options[option] = MASK if looks_secret(option) else _joined(value)
             if isinstance(value, list):
                 listed.append(option)
     return options, tuple(listed)
+
+
+def looks_secret(option: str) -> bool:
+    """Does the option's name say it holds a secret (``api_token``, ``password``, ``key``...)?"""
+    lowered = option.lower()
+    return any(part in lowered for part in SECRET_NAME_PARTS)
 
 
 def _joined(value: object) -> str:
@@ -146,18 +176,29 @@ def read_certificate(cert_path: str) -> Certificate:
     ``cert_path`` is certbot's symlink in ``live/``; opening it follows it into ``archive/``.
     """
     try:
-        pem = Path(cert_path).read_bytes()
-    except FileNotFoundError as err:
-        target = os.path.realpath(cert_path)
-        where = f" (it points at {target})" if target != os.path.abspath(cert_path) else ""
-        raise CertificateError(f"the certificate {cert_path} does not exist{where}") from err
-    except OSError as err:
-        raise CertificateError(f"cannot read the certificate {cert_path}: {err.strerror}") from err
+        pem = read_small_file(cert_path, MAX_CERTIFICATE_BYTES)
+    except SmallFileError as err:
+        raise CertificateError(_cert_unreadable(cert_path, err)) from err
     try:
         cert = x509.load_pem_x509_certificate(pem)
     except ValueError as err:
         raise CertificateError(f"{cert_path} is not a PEM certificate") from err
     return Certificate(_names(cert), *_validity(cert))
+
+
+def _cert_unreadable(cert_path: str, err: SmallFileError) -> str:
+    if err.problem is Problem.MISSING:
+        target = os.path.realpath(cert_path)
+        where = f" (it points at {target})" if target != os.path.abspath(cert_path) else ""
+        return f"the certificate {cert_path} does not exist{where}"
+    if err.problem is Problem.NOT_REGULAR:
+        return f"the certificate {cert_path} is not a regular file (a pipe, socket or device)"
+    if err.problem is Problem.TOO_LARGE:
+        return (
+            f"the certificate {cert_path} is larger than {MAX_CERTIFICATE_BYTES // 1024} KiB: "
+            "not a PEM certificate"
+        )
+    return f"cannot read the certificate {cert_path}: {err.reason}"
 
 
 def _validity(cert: x509.Certificate) -> tuple[datetime, datetime]:

@@ -42,10 +42,7 @@ def renewal_time(
     """From when certbot renew would renew ``cert``; ValueError for an unreadable interval."""
     major = certbot_major() if major is None else major
     if renew_before_expiry is not None:
-        interval = _interval(renew_before_expiry, cert.not_after)
-        return RenewalTime(
-            cert.not_after - interval, f"renew_before_expiry = {renew_before_expiry}"
-        )
+        return _by_saved_interval(cert, renew_before_expiry)
     if major >= LIFETIME_RULE_SINCE_MAJOR:
         lifetime = cert.not_after - cert.not_before
         if lifetime < SHORT_LIFETIME:
@@ -57,6 +54,19 @@ def renewal_time(
         )
     interval = _interval(OLD_DEFAULT_INTERVAL, cert.not_after)
     return RenewalTime(cert.not_after - interval, "certbot before 4.0: 30 days before expiry")
+
+
+def _by_saved_interval(cert: Certificate, text: str) -> RenewalTime:
+    """``renew_before_expiry``; an interval reaching past the calendar (``5000 years``) is a
+    ValueError: certbot (which adds it to now) would renew at every run."""
+    try:
+        renews_from = cert.not_after - _interval(text, cert.not_after)
+    except OverflowError:
+        raise ValueError(
+            f"renew_before_expiry = {text!r} is too long to count back from the expiry date: "
+            "certbot would renew the certificate at every run; use e.g. '30 days'"
+        ) from None
+    return RenewalTime(renews_from, f"renew_before_expiry = {text}")
 
 
 def _interval(text: str, base: datetime) -> timedelta:

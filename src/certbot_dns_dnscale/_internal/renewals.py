@@ -1,8 +1,10 @@
 """``check --renewals``: every certificate certbot will renew with dns-dnscale, checked with the
 names of its current certificate and the settings saved in its renewal conf.
 
-A problem with one lineage (a broken conf, a missing certificate, unreadable credentials) is a
-finding of that lineage; the others are still checked.
+A problem with one lineage (a broken conf, a missing certificate, unreadable credentials, a
+value no check can use, even an unforeseen error) is a finding of that lineage; the others are
+still checked. Nothing here trusts the config directory: confs and certificates are read as
+regular files of bounded size, and saved options named like secrets are never shown.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from certbot import errors
 from certbot_dns_dnscale._internal.about import user_agent
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.credentials import Credentials, read_credentials_file
+from certbot_dns_dnscale._internal.credentials_file import TOKEN_KEY
 from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, diagnose
 from certbot_dns_dnscale._internal.redact import redact
 from certbot_dns_dnscale._internal.renewal_conf import (
+    OPTION_PREFIX,
     Certificate,
     CertificateError,
     Lineage,
@@ -95,8 +99,42 @@ def _check_conf(path: Path, how: RenewalCheck) -> LineageReport:
     )
     if lineage.uses_plugin:
         report.settings = dict(lineage.options)
-        _check_lineage(lineage, report, how)
+        report.findings.extend(_secrets_in_conf(lineage))
+        try:
+            _check_lineage(lineage, report, how)
+        except Exception as err:  # noqa: BLE001 - one lineage's surprise must not stop the rest
+            report.findings.append(_unexpected(err, lineage))
     return report
+
+
+def _secrets_in_conf(lineage: Lineage) -> list[Finding]:
+    """A saved dns_dnscale_api_token (or any option named like a secret): the plugin never
+    reads it there, and every copy of a renewal conf (backups, this report) carries it."""
+    credentials = lineage.options.get("credentials", "the credentials file")
+    return [
+        Finding(
+            "renewal conf",
+            False,
+            f"{OPTION_PREFIX}{option} is saved in {lineage.conf_path} (value hidden): a token "
+            "belongs in the credentials file, never in a renewal conf",
+            f"move the token to the credentials file named by {OPTION_PREFIX}credentials "
+            f"({credentials}) as {TOKEN_KEY} = ..., then remove the {OPTION_PREFIX}{option} "
+            f"line from {lineage.conf_path}",
+        )
+        for option in lineage.secret_options
+    ]
+
+
+def _unexpected(err: Exception, lineage: Lineage) -> Finding:
+    """A failure no check foresaw. Only its type is shown: its text may quote the conf."""
+    return Finding(
+        "lineage",
+        False,
+        f"checking {lineage.name} failed unexpectedly ({type(err).__name__}); the other "
+        "lineages were still checked",
+        f"run certbot renew --dry-run --cert-name {lineage.name} to see certbot's view of "
+        f"{lineage.conf_path}, and report this as a bug of certbot-dns-dnscale",
+    )
 
 
 def _check_lineage(lineage: Lineage, report: LineageReport, how: RenewalCheck) -> None:

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 from certbot_dns_dnscale._internal.caa import verdict
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
-from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, Server
+from certbot_dns_dnscale._internal.dns_client import (
+    DnsClient,
+    DnsLookupError,
+    Server,
+    UnusableAnswerError,
+)
 from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, diagnose
 from certbot_dns_dnscale._internal.marks import make_mark
@@ -166,16 +171,36 @@ class SetupChecker:
             servers = self._options.nameservers or self._dns.nameservers(zone.name)
         except DnsLookupError as err:
             return Finding("port 53", False, str(err), "check the resolver (--resolver)")
-        silent = [str(server) for server in servers if not self._dns.answers(server, zone.name)]
+        silent, unusable = self._serving(servers, zone)
         if silent:
             return Finding(
                 "port 53",
                 False,
-                f"no answer for {zone.name} from {', '.join(silent)}",
+                "; ".join([f"no answer for {zone.name} from {', '.join(silent)}", *unusable]),
                 "allow outbound DNS (UDP and TCP port 53) to them, or name reachable ones "
                 "with --nameservers",
             )
+        if unusable:
+            return Finding(
+                "port 53",
+                False,
+                "; ".join(unusable),
+                f"these servers do not serve {zone.name}: set its NS records (or --nameservers) "
+                "to servers that do",
+            )
         return Finding("port 53", True, f"{', '.join(map(str, servers))} answer for {zone.name}")
+
+    def _serving(self, servers: list[Server], zone: Zone) -> tuple[list[str], list[str]]:
+        """The servers that did not answer for the zone, and what the others said instead."""
+        silent, unusable = [], []
+        for server in servers:
+            try:
+                self._dns.check_serves(server, zone.name)
+            except UnusableAnswerError as err:
+                unusable.append(str(err))
+            except DnsLookupError:
+                silent.append(str(server))
+        return silent, unusable
 
     def _caa(self, name: str, *, wildcard: bool) -> Finding:
         try:
