@@ -233,3 +233,26 @@ def test_a_refused_zone_listing_stops_check_with_the_reason_on_stderr(
         f"error: Could not list the zones: DNScale rejected the API token in {wrong}: it is "
         "mistyped, expired or revoked."
     )
+
+
+def test_a_credentials_file_others_can_read_fails_each_name_with_the_chmod_fix(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    credentials.chmod(0o644)
+    assert main([*check(sandbox, credentials), "-d", "*.example.com"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    flagged = [
+        f"  FAIL  credentials {credentials} is readable by others (mode 644)",
+        f"                    fix: chmod 600 {credentials}",
+    ]
+    assert lines[0:3] == ["example.com: NOT READY", *flagged]
+    assert lines[8:11] == ["*.example.com: NOT READY", *flagged]
+
+
+def test_a_credentials_file_only_its_owner_can_read_adds_no_finding(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    credentials.chmod(0o640)
+    assert main([*check(sandbox, credentials), "--json"]) == 0
+    (report,) = json.loads(capsys.readouterr().out)
+    assert "credentials" not in [finding["check"] for finding in report["findings"]]

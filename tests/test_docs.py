@@ -1,6 +1,7 @@
-"""The README and the examples stay true, wherever a machine can check them: its tables against
-the code, the messages it quotes against ``src/``, its figures against BENCHMARKS.md, and every
-example file and command block parsed the way its user's tools will parse it."""
+"""The README, the guides in docs/, CONTRIBUTING.md, CHANGELOG.md and the examples stay true,
+wherever a machine can check them: tables against the code, quoted messages against ``src/``,
+figures against BENCHMARKS.md, links against the files and headings they name, and every example
+file and command block parsed the way its user's tools will parse it."""
 
 from __future__ import annotations
 
@@ -21,8 +22,14 @@ from certbot_dns_dnscale._internal import credentials
 from certbot_dns_dnscale._internal.batch import CONCURRENT_API_CALLS
 from certbot_dns_dnscale._internal.client import CLEANUP_POLICY
 from certbot_dns_dnscale._internal.credentials import read_credentials_file
+from certbot_dns_dnscale._internal.credentials_file import MAX_FILE_BYTES
 from certbot_dns_dnscale._internal.delegation import MAX_CNAME_HOPS
+from certbot_dns_dnscale._internal.dns_client import (
+    QUERY_TIMEOUT_SECONDS,
+    RESOLVER_LIFETIME_SECONDS,
+)
 from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
+from certbot_dns_dnscale._internal.options import MAX_PROPAGATION_SECONDS
 from certbot_dns_dnscale._internal.transport import (
     CONNECT_TIMEOUT_SECONDS,
     READ_TIMEOUT_SECONDS,
@@ -32,17 +39,33 @@ from certbot_dns_dnscale._internal.transport import (
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 EXAMPLES = ROOT / "examples"
+CHANGELOG = ROOT / "CHANGELOG.md"
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+README_MAX_LINES = 200
+MIN_GUIDES = 3
 PLUGIN_SOURCE = ROOT / "src" / "certbot_dns_dnscale"
 PIP_LAYOUT_BIN = "/opt/certbot/bin/"  # where the examples expect certbot's console scripts
 CA_ROW_PREFIX = "the CA"  # Troubleshooting rows quoting the CA, not this plugin
 
 
-# -- reading the README ------------------------------------------------------------------------
+# -- reading the documents ---------------------------------------------------------------------
 
 
 def readme() -> str:
     return README.read_text()
+
+
+def guide(name: str) -> str:
+    """The text of ``docs/<name>.md``."""
+    return (DOCS / f"{name}.md").read_text()
+
+
+def documents() -> list[Path]:
+    """Every markdown document a user or contributor reads: README, the guides, CONTRIBUTING.md
+    and CHANGELOG.md."""
+    return [README, *sorted(DOCS.glob("*.md")), CONTRIBUTING, CHANGELOG]
 
 
 def section(markdown: str, title: str) -> str:
@@ -75,14 +98,14 @@ def plugin_options() -> dict[str, dict[str, Any]]:
 
 
 def options_table() -> dict[str, list[str]]:
-    """README's plugin options table: the option's short name -> its row."""
-    rows = table_rows(section(readme(), "Options").split("| credentials key |")[0])
+    """The reference's plugin options table: the option's short name -> its row."""
+    rows = table_rows(section(guide("reference"), "Options"))
     return {code_spans(row[0])[0].removeprefix("--dns-dnscale-"): row for row in rows}
 
 
 def credentials_table() -> dict[str, list[str]]:
-    text = section(readme(), "Options")
-    rows = table_rows(text[text.index("| credentials key |") :])
+    """The reference's credentials keys table: the key -> its row."""
+    rows = table_rows(section(guide("reference"), "The credentials file"))
     return {code_spans(row[0])[0]: row for row in rows}
 
 
@@ -131,7 +154,7 @@ WALK_THROUGH_STEPS = (
 
 
 def test_walk_through_takes_every_step_in_order() -> None:
-    text = section(readme(), "From zero to a renewed certificate")
+    text = guide("first-certificate")
     assert [step for step in WALK_THROUGH_STEPS if step not in text] == []
     positions = [text.find(step) for step in WALK_THROUGH_STEPS]
     assert positions == sorted(positions)
@@ -193,7 +216,7 @@ def flowing(markdown: str) -> str:
 
 
 def test_reliability_section_states_the_limits_in_the_code() -> None:
-    policy, text = RetryPolicy(), flowing(section(readme(), "Reliability"))
+    policy, text = RetryPolicy(), flowing(section(guide("how-it-works"), "Reliability"))
     stated = [
         f"{CONNECT_TIMEOUT_SECONDS:g} s connect and {READ_TIMEOUT_SECONDS:g} s read timeout",
         f"a {policy.budget_seconds:g} s budget",
@@ -208,8 +231,29 @@ def test_reliability_section_states_the_limits_in_the_code() -> None:
     assert [phrase for phrase in stated if phrase not in text] == []
 
 
-def test_cname_section_states_the_hop_limit_in_the_code() -> None:
-    assert f"up to {MAX_CNAME_HOPS} hops" in flowing(section(readme(), "CNAME delegation"))
+def limits_table() -> dict[str, str]:
+    """How it works's table of limits: what -> the limit, both without backticks."""
+    rows = table_rows(section(guide("how-it-works"), "Limits"))
+    return {plain(row[0]): plain(row[1]) for row in rows}
+
+
+def test_limits_table_states_the_limits_in_the_code() -> None:
+    assert limits_table() == {
+        "API calls at once, in one certbot run": str(CONCURRENT_API_CALLS),
+        "CNAME hops followed from _acme-challenge.<name>": str(MAX_CNAME_HOPS),
+        "the credentials file": f"{MAX_FILE_BYTES // 1024} KiB",
+        "--dns-dnscale-propagation-seconds": f"{MAX_PROPAGATION_SECONDS} (a day)",
+        "one DNS question to a nameserver or the resolver": f"{QUERY_TIMEOUT_SECONDS:g} s",
+        "one lookup through the resolver, its retries included": (
+            f"{RESOLVER_LIFETIME_SECONDS:g} s"
+        ),
+    }
+
+
+def test_cname_guide_links_to_the_hop_limit_instead_of_repeating_it() -> None:
+    text = guide("cname-delegation")
+    assert "how-it-works.md#limits" in text
+    assert not re.search(r"\b\d+ hops\b", text)
 
 
 def pyproject_value(pattern: str) -> str:
@@ -218,13 +262,14 @@ def pyproject_value(pattern: str) -> str:
     return found.group(1)
 
 
-def test_readme_names_the_certbot_minimum_pyproject_declares() -> None:
+def test_install_guide_names_the_certbot_minimum_pyproject_declares() -> None:
     minimum = pyproject_value(r'"certbot>=([0-9.]+)"')
-    assert f"Supported: certbot {minimum} " in flowing(section(readme(), "Install"))
+    assert f"Supported: certbot {minimum} " in flowing(section(guide("install"), "Platforms"))
 
 
-def test_readme_names_the_wheel_and_deb_of_the_current_version() -> None:
-    version, text = pyproject_value(r'^version = "([^"]+)"'), readme()
+def test_docs_name_the_wheel_and_deb_of_the_current_version() -> None:
+    version = pyproject_value(r'^version = "([^"]+)"')
+    text = "\n".join(path.read_text() for path in documents() if path != CHANGELOG)
     debs = re.findall(r"python3-certbot-dns-dnscale_([^_\s]+)-1_all\.deb", text)
     wheels = re.findall(r"certbot_dns_dnscale-([^-\s]+)-py3-none-any\.whl", text)
     assert debs
@@ -237,7 +282,7 @@ def test_readme_names_the_wheel_and_deb_of_the_current_version() -> None:
 
 def troubleshooting_quotes() -> list[str]:
     """Every message quoted in Troubleshooting's first column, the CA's own excluded."""
-    rows = table_rows(section(readme(), "Troubleshooting"))
+    rows = table_rows(section(guide("troubleshooting"), "Messages"))
     return [
         quote
         for row in rows
@@ -280,13 +325,13 @@ def test_troubleshooting_quotes_messages() -> None:
 @pytest.mark.parametrize("quote", troubleshooting_quotes())
 def test_troubleshooting_message_is_one_the_plugin_says(quote: str) -> None:
     assert matches_source(quote, source_strings()), (
-        f"README's Troubleshooting quotes {quote!r}, which no string in src/ says any more: "
-        "update the README row to the message's current wording"
+        f"docs/troubleshooting.md quotes {quote!r}, which no string in src/ says any more: "
+        "update its row to the message's current wording"
     )
 
 
 def test_troubleshooting_marks_the_ca_messages_as_lets_encrypts() -> None:
-    rows = table_rows(section(readme(), "Troubleshooting"))
+    rows = table_rows(section(guide("troubleshooting"), "Messages"))
     ca_rows = [row[0] for row in rows if row[0].startswith(CA_ROW_PREFIX)]
     assert ca_rows
     assert all("Let's Encrypt" in cell for cell in ca_rows)
@@ -298,7 +343,7 @@ def test_quote_matching_rejects_a_message_with_other_words() -> None:
     assert not matches_source("DNScale refused the API token", strings)
 
 
-# -- "Why this plugin" quotes BENCHMARKS.md ----------------------------------------------------
+# -- "How fast" and the README's headline figure quote BENCHMARKS.md --------------------------
 
 
 def rounded(value: str | Decimal, places: str = "0.1") -> Decimal:
@@ -334,14 +379,18 @@ def benchmark_medians() -> dict[tuple[str, str], tuple[Decimal, int]]:
     }
 
 
-def readme_figures() -> tuple[list[str], list[list[str]]]:
-    """The header and the rows of the table in "Why this plugin"."""
-    lines = [line for line in section(readme(), "Why this plugin").splitlines() if line[:1] == "|"]
+def speed_figures() -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of the table in How it works's "How fast"."""
+    lines = [line for line in how_fast().splitlines() if line[:1] == "|"]
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
     return header, table_rows("\n".join(lines))
 
 
-def readme_variant(column_title: str) -> str:
+def how_fast() -> str:
+    return section(guide("how-it-works"), "How fast")
+
+
+def table_variant(column_title: str) -> str:
     """Column title -> BENCHMARKS.md variant: "1.0.2 (2 s, ...)" -> "1.0.2 (2 s)"."""
     if column_title == "this plugin":
         return "ours"
@@ -350,22 +399,22 @@ def readme_variant(column_title: str) -> str:
     return f"1.0.2 ({seconds.group(1)} s)"
 
 
-def test_why_this_plugin_figures_are_those_of_benchmarks_md() -> None:
+def test_how_fast_figures_are_those_of_benchmarks_md() -> None:
     measured = benchmark_medians()
-    header, rows = readme_figures()
+    header, rows = speed_figures()
     assert rows
     for row in rows:
         ours_seconds = measured[(row[0], "ours")][0]
         for title, cell in zip(header[1:], row[1:], strict=True):
             seconds, times, requests = _figure(cell)
-            median, measured_requests = measured[(row[0], readme_variant(title))]
+            median, measured_requests = measured[(row[0], table_variant(title))]
             assert (seconds, requests) == (rounded(median), measured_requests), (row[0], title)
             if times is not None:
                 assert times == rounded(median / ours_seconds, "1"), (row[0], title)
 
 
-def test_why_this_plugin_describes_the_benchmark_setting_of_benchmarks_md() -> None:
-    ours = flowing(section(readme(), "Why this plugin"))
+def test_how_fast_describes_the_benchmark_setting_of_benchmarks_md() -> None:
+    ours = flowing(how_fast())
     theirs = flowing((ROOT / "BENCHMARKS.md").read_text())
     pairs = [
         (r"(\d+) ms API latency", r"(\d+) ms API latency"),
@@ -378,6 +427,19 @@ def test_why_this_plugin_describes_the_benchmark_setting_of_benchmarks_md() -> N
         assert stated, readme_pattern
         assert measured, benchmarks_pattern
         assert stated.group(1) == next(g for g in measured.groups() if g), readme_pattern
+
+
+def test_readme_headline_figure_is_that_of_benchmarks_md() -> None:
+    measured = benchmark_medians()
+    found = re.search(
+        r"for `example\.com` and `\*\.example\.com` takes ([0-9.]+) s and (\d+) API requests, "
+        r"where 1\.0\.2 takes ([0-9.]+) s and (\d+)",
+        flowing(readme()),
+    )
+    assert found
+    ours, old = measured[("apex + wildcard", "ours")], measured[("apex + wildcard", "1.0.2 (60 s)")]
+    assert (Decimal(found.group(1)), int(found.group(2))) == (rounded(ours[0]), ours[1])
+    assert (Decimal(found.group(3)), int(found.group(4))) == (rounded(old[0]), old[1])
 
 
 def _figure(cell: str) -> tuple[Decimal, Decimal | None, int]:
@@ -396,8 +458,9 @@ def uncommented(text: str) -> str:
     return re.sub(r"^# (dns_dnscale_\w+ = )", r"\1", text, flags=re.MULTILINE)
 
 
-def readme_ini_block() -> str:
-    return re.findall(r"```ini\n(.*?)```", section(readme(), "The credentials file"), re.DOTALL)[0]
+def reference_ini_block() -> str:
+    text = section(guide("reference"), "The credentials file")
+    return re.findall(r"```ini\n(.*?)```", text, re.DOTALL)[0]
 
 
 def docstring_ini_block() -> str:
@@ -421,8 +484,8 @@ def test_example_credentials_file_is_valid_for_the_plugin() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [(EXAMPLES / "dnscale.ini").read_text(), readme_ini_block(), docstring_ini_block()],
-    ids=["examples/dnscale.ini", "README", "package docstring"],
+    [(EXAMPLES / "dnscale.ini").read_text(), reference_ini_block(), docstring_ini_block()],
+    ids=["examples/dnscale.ini", "docs/reference.md", "package docstring"],
 )
 def test_credentials_example_works_with_its_optional_lines_uncommented(
     text: str, tmp_path: Path
@@ -447,7 +510,7 @@ def test_example_renewal_conf_uses_the_plugin_and_no_http01_keys() -> None:
 def shell_snippets() -> dict[str, str]:
     """Every shell script and ``sh`` block a user is told to run, by where it is."""
     snippets = {str(p.relative_to(ROOT)): p.read_text() for p in EXAMPLES.rglob("*.sh")}
-    for doc in (README, EXAMPLES / "cname-delegation.md"):
+    for doc in documents():
         for number, block in enumerate(shell_blocks(doc.read_text()), start=1):
             snippets[f"{doc.relative_to(ROOT)} block {number}"] = block
     return snippets
@@ -533,13 +596,118 @@ def heading_anchor(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
-def test_readme_links_lead_to_files_and_headings_that_exist() -> None:
-    text = readme()
-    anchors = {heading_anchor(h) for h in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)}
-    for target in re.findall(r"\]\(([^)\s]+)\)", text):
-        if target.startswith(("http://", "https://")):
-            continue
-        if target.startswith("#"):
-            assert target[1:] in anchors, target
-        else:
-            assert (ROOT / target.split("#")[0]).exists(), target
+def anchors(path: Path) -> set[str]:
+    text = re.sub(r"```.*?```", "", path.read_text(), flags=re.DOTALL)  # no headings in code
+    return {heading_anchor(h) for h in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)}
+
+
+def relative_links(path: Path) -> list[str]:
+    return [
+        target
+        for target in re.findall(r"\]\(([^)\s]+)\)", path.read_text())
+        if not target.startswith(("http://", "https://"))
+    ]
+
+
+@pytest.mark.parametrize("document", [str(p.relative_to(ROOT)) for p in documents()])
+def test_links_lead_to_files_and_headings_that_exist(document: str) -> None:
+    path = ROOT / document
+    for target in relative_links(path):
+        file_part, _, anchor = target.partition("#")
+        linked = (path.parent / file_part).resolve() if file_part else path
+        assert linked.exists(), f"{document}: {target}"
+        if anchor:
+            assert anchor in anchors(linked), f"{document}: {target}"
+
+
+def test_heading_anchors_are_githubs() -> None:
+    assert heading_anchor("Debian and Ubuntu, with apt's certbot") == (
+        "debian-and-ubuntu-with-apts-certbot"
+    )
+    assert heading_anchor("Upgrading from 1.0.2") == "upgrading-from-102"
+    assert heading_anchor("certbot-dns-dnscale check") == "certbot-dns-dnscale-check"
+
+
+# -- the shape of the documentation ------------------------------------------------------------
+
+
+def test_readme_is_at_most_200_lines() -> None:
+    assert len(readme().splitlines()) <= README_MAX_LINES
+
+
+def test_docs_hold_at_least_three_guides_each_linked_from_the_readme() -> None:
+    guides = sorted(p.name for p in DOCS.glob("*.md"))
+    assert len(guides) >= MIN_GUIDES
+    linked = {target.partition("#")[0] for target in relative_links(README)}
+    assert [name for name in guides if f"docs/{name}" not in linked] == []
+
+
+def test_changelog_has_an_entry_for_the_version_in_pyproject() -> None:
+    version = pyproject_value(r'^version = "([^"]+)"')
+    headings = re.findall(r"^## \[([^\]]+)\]", CHANGELOG.read_text(), flags=re.MULTILINE)
+    assert headings[0] == "Unreleased"
+    assert version in headings
+
+
+def test_debian_package_ships_the_readme_and_the_guides() -> None:
+    """CHANGELOG.md needs no line: debhelper installs it as the upstream changelog.gz."""
+    shipped = (ROOT / "debian" / "python3-certbot-dns-dnscale.docs").read_text().split()
+    assert {"README.md", "docs"} <= set(shipped)
+
+
+def test_docs_show_where_the_deb_puts_the_examples_as_debian_packaging_does() -> None:
+    assert (ROOT / "debian" / "python3-certbot-dns-dnscale.examples").read_text().split() == [
+        "examples/*"
+    ]
+    assert "/usr/share/doc/python3-certbot-dns-dnscale/examples/" in guide("install")
+
+
+def test_version_command_is_shown_where_a_bug_report_and_an_install_need_it() -> None:
+    assert "certbot-dns-dnscale --version" in section(guide("troubleshooting"), "Reporting a bug")
+    assert "certbot-dns-dnscale --version" in section(guide("install"), "Check your version")
+
+
+def sandbox_pebble_url() -> str:
+    """The directory URL of the Pebble that docs/sandbox.md configures in its pebble.json."""
+    found = re.search(r'"listenAddress": "([0-9.]+:\d+)"', guide("sandbox"))
+    assert found
+    return f"https://{found.group(1)}/dir"
+
+
+def test_sandbox_dry_run_names_the_sandbox_pebble_with_server() -> None:
+    lines = [line for block in shell_blocks(guide("sandbox")) for line in block.splitlines()]
+    dry_runs = [line for line in lines if "renew --dry-run" in line]
+    assert dry_runs
+    assert all(f"--server {sandbox_pebble_url()}" in line for line in dry_runs)
+
+
+def test_sandbox_check_is_pointed_at_the_sandbox_dns() -> None:
+    lines = [line for block in shell_blocks(guide("sandbox")) for line in block.splitlines()]
+    (check,) = [line for line in lines if "certbot-dns-dnscale check --credentials" in line]
+    assert "--nameservers 127.0.0.1:18053" in check
+    assert "--resolver 127.0.0.1:18053" in check
+
+
+def comment_examples() -> list[tuple[str, str]]:
+    """The reference's examples of the comment rule, as (line, token read): a value with a
+    ``#`` comment after it, and a quoted token holding a ``#``."""
+    text = flowing(section(guide("reference"), "The credentials file"))
+    commented = re.search(r"`(dns_dnscale_api_token = [^`#]+ # [^`]+)` is read as `([^`]+)`", text)
+    quoted = re.search(r'`(dns_dnscale_api_token = "([^"`]*#[^"`]*)")`', text)
+    assert commented
+    assert quoted
+    return [(commented.group(1), commented.group(2)), (quoted.group(1), quoted.group(2))]
+
+
+def test_reference_comment_rule_is_how_the_credentials_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "dnscale.ini"
+    for line, token in comment_examples():
+        path.write_text(line + "\n")
+        path.chmod(0o600)
+        assert read_credentials_file(str(path)).api_token == token, line
+
+
+def test_package_docstring_says_a_hash_after_a_value_starts_a_comment() -> None:
+    docstring = flowing(certbot_dns_dnscale.__doc__ or "")
+    assert "A ``#`` starts a comment, on a line of its own or after a value" in docstring
+    assert "read as part of it" not in docstring.split("``;``")[0]

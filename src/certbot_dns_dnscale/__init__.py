@@ -41,7 +41,8 @@ and within them to the ``_acme-challenge`` names, is safest.
    # Optional: the TXT records' TTL in seconds, 120 to 86400 (default 300)
    # dns_dnscale_ttl = 300
 
-Comments go on lines of their own: after a value, they would be read as part of it.
+A ``#`` starts a comment, on a line of its own or after a value: a token that holds a ``#``
+must be in double quotes. A ``;`` starts no comment: after a value it is read as part of it.
 
 The path to this file can be provided interactively or using the
 ``--dns-dnscale-credentials`` command-line argument. Certbot records the path
@@ -79,5 +80,5 @@ the ``certbot-dns-dnscale`` command checks the setup (token, zone, NS delegation
    certbot-dns-dnscale check --credentials ~/.secrets/certbot/dnscale.ini -d example.com
    certbot-dns-dnscale check --renewals
 
-Installing, renewal timers and troubleshooting: see the project's README.
+Installing, renewal timers and troubleshooting: see the project's README.md and docs/.
 """

@@ -29,7 +29,12 @@ from certbot_dns_dnscale._internal.redact import redact
 from certbot_dns_dnscale._internal.renewal_conf import ConfigDirError
 from certbot_dns_dnscale._internal.renewals import RenewalCheck, check_renewals
 from certbot_dns_dnscale._internal.renewals_output import renewals_json, renewals_text
-from certbot_dns_dnscale._internal.setup_check import CheckOptions, NameReport, SetupChecker
+from certbot_dns_dnscale._internal.setup_check import (
+    CheckOptions,
+    NameReport,
+    SetupChecker,
+    credentials_mode_finding,
+)
 from certbot_dns_dnscale._internal.sweep import Leftover, find_leftovers, parse_age, remove
 
 READY, NOT_READY, CANNOT_RUN = 0, 1, 2
@@ -189,6 +194,10 @@ def _check_with(
         return _api_refused(err, args, credentials)
     checker = SetupChecker(client, dns, options, zones)
     reports = [checker.check(name) for name in args.domains]
+    mode = credentials_mode_finding(args.credentials)
+    if not mode.ok:  # as check --renewals flags it; a closed file adds no line to each name
+        for report in reports:
+            report.findings.insert(0, mode)
     if args.json:
         print(json.dumps([report_json(r) for r in reports], indent=2))
     else:

@@ -9,8 +9,6 @@ regular files of bounded size, and saved options named like secrets are never sh
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -45,6 +43,7 @@ from certbot_dns_dnscale._internal.setup_check import (
     Finding,
     NameReport,
     SetupChecker,
+    credentials_mode_finding,
 )
 from certbot_dns_dnscale._internal.zones import Zone
 
@@ -246,18 +245,7 @@ def _credentials(path: str, report: LineageReport) -> Credentials | None:
             )
         )
         return None
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    if mode & stat.S_IRWXO:
-        report.findings.append(
-            Finding(
-                "credentials",
-                False,
-                f"{path} is readable by others (mode {mode:o})",
-                f"chmod 600 {path}",
-            )
-        )
-    else:
-        report.findings.append(Finding("credentials", True, f"{path} (mode {mode:o})"))
+    report.findings.append(credentials_mode_finding(path))
     return credentials
 
 

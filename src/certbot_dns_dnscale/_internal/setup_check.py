@@ -3,6 +3,8 @@ renewal fails at 3 a.m.: each finding says what it saw and, when it is a problem
 
 from __future__ import annotations
 
+import os
+import stat
 import uuid
 from dataclasses import dataclass, field
 
@@ -51,6 +53,20 @@ class CheckOptions:
     ca: str = "letsencrypt.org"
     write_test: bool = True
     nameservers: list[Server] | None = None
+
+
+def credentials_mode_finding(path: str) -> Finding:
+    """Whether the credentials file is closed to others: certbot only warns about it, but a token
+    others can read is a token anyone on the machine can use."""
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if mode & stat.S_IRWXO:
+        return Finding(
+            "credentials",
+            False,
+            f"{path} is readable by others (mode {mode:o})",
+            f"chmod 600 {path}",
+        )
+    return Finding("credentials", True, f"{path} (mode {mode:o})")
 
 
 class SetupChecker:
