@@ -78,7 +78,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         payload = None if data is None else {"status": "success", "data": data}
         if data is not None and "zones" in data:
             payload = {**(payload or {}), "zones": data["zones"]}  # the deprecated alias
-        self._log_call(method, route, status, fault)
+        self._log_call(method, route, status, fault, _json(payload))
         self._send(status, payload)
 
     def _admin(self, method: str, path: str) -> None:
@@ -91,16 +91,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"status": "error", "error": {"code": "NOT_FOUND", "message": path}})
 
-    def _log_call(self, method: str, route: str, status: int, fault: str | None) -> None:
+    def _log_call(
+        self, method: str, route: str, status: int, fault: str | None, answer: bytes = b""
+    ) -> None:
         call = Call(
-            method, route, self._path, status, fault, time.monotonic(), self._query, self._body
-        )
+            method, route, self._path, status, fault, time.monotonic(), self._query, self._body,
+            answer.decode(errors="replace"),
+        )  # fmt: skip
         self.api.record_call(call)
 
     def _send_error(self, method: str, route: str, err: ApiError, fault: str | None) -> None:
-        error = {"code": err.code, "message": err.message, "details": []}
-        self._log_call(method, route, err.status, fault)
-        self._send(err.status, {"status": "error", "error": error})
+        payload = {
+            "status": "error",
+            "error": {"code": err.code, "message": err.message, "details": []},
+        }
+        self._log_call(method, route, err.status, fault, _json(payload))
+        self._send(err.status, payload)
 
     def _send_fault(self, method: str, route: str, status: int) -> None:
         self._log_call(method, route, status, str(status))
@@ -121,8 +127,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, payload: dict[str, Any] | None, headers: dict[str, str] | None = None
     ) -> None:
-        body = b"" if payload is None else json.dumps(payload).encode()
-        self._send_raw(status, body, "application/json", headers)
+        self._send_raw(status, _json(payload), "application/json", headers)
 
     def _send_raw(
         self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
@@ -146,6 +151,10 @@ def make_http_server(api: DNScaleApi, host: str, port: int) -> ThreadingHTTPServ
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
+
+
+def _json(payload: dict[str, Any] | None) -> bytes:
+    return b"" if payload is None else json.dumps(payload).encode()
 
 
 def _error(code: str, message: str) -> dict[str, Any]:
