@@ -109,16 +109,19 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._send(err.status, payload)
 
     def _send_fault(self, method: str, route: str, status: int) -> None:
-        self._log_call(method, route, status, str(status))
+        if status == 502:
+            page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+            self._log_call(method, route, status, str(status), page)
+            self._send_raw(502, page, "text/html")
+            return
+        headers = {}
         if status == 429:
-            retry_after = str(self.api.settings.faults.retry_after_seconds)
-            self._send(
-                429, _error("RATE_LIMITED", "too many requests"), {"Retry-After": retry_after}
-            )
-        elif status == 502:
-            self._send_raw(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
+            payload = _error("RATE_LIMITED", "too many requests")
+            headers["Retry-After"] = str(self.api.settings.faults.retry_after_seconds)
         else:
-            self._send(status, _error("INTERNAL_ERROR", "transient failure"))
+            payload = _error("INTERNAL_ERROR", "transient failure")
+        self._log_call(method, route, status, str(status), _json(payload))
+        self._send(status, payload, headers)
 
     def _drop(self, method: str, route: str, fault: str) -> None:
         self.close_connection = True
