@@ -33,9 +33,7 @@ def test_issuance_with_a_key_limited_to_acme_names_survives_faults_and_leaves_no
     failures = []
     for run in range(ISSUANCES):
         certbot = Certbot(world.tmp / f"run-{run}", world.pebble)
-        result = certbot.certonly(
-            ["example.com", "*.example.com"], *world.plugin_args(credentials)
-        )
+        result = certbot.certonly(["example.com", "*.example.com"], *world.plugin_args(credentials))
         if result.returncode != 0:
             failures.append((run, result.stderr[-2000:]))
             continue
