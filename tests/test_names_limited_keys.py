@@ -4,13 +4,19 @@ create's 409 says the value is stored; a delete by name and value needs no listi
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from certbot_dns_dnscale._internal.batch import ChallengeBatch
+from certbot_dns_dnscale._internal.cli import main
 from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
@@ -87,3 +93,86 @@ def test_a_value_there_before_is_left_alone_with_a_warning_when_the_listing_is_r
         assert sandbox.txt_values(NAME) == ["apex-value"]
         assert "this API key may not list records" in caplog.text
         batch.close()
+
+
+# -- check and sweep with such a key -----------------------------------------------------------
+
+
+def narrow_credentials(sandbox: Sandbox, tmp_path: Path) -> Path:
+    path = tmp_path / "narrow.ini"
+    path.write_text(sandbox.credentials_ini(sandbox.settings.acme_names_token))
+    path.chmod(0o600)
+    return path
+
+
+def check_json(sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]) -> Any:
+    dns = sandbox.dns_address
+    status = main([
+        "check", "--credentials", str(credentials), "-d", "example.com", "-d", "*.example.com",
+        "--resolver", dns, "--nameservers", dns, "--json",
+    ])  # fmt: skip
+    return status, json.loads(capsys.readouterr().out)
+
+
+def test_check_says_a_refused_listing_comes_from_a_key_limited_to_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Sandbox(SandboxSettings(names_listing=NamesListing.REFUSE)) as sandbox:
+        status, reports = check_json(sandbox, narrow_credentials(sandbox, tmp_path), capsys)
+
+    assert status == 0
+    for report in reports:
+        findings = {f["check"]: f for f in report["findings"]}
+        assert findings["write test"]["ok"] is True
+        assert findings["listing"]["ok"] is True
+        assert findings["listing"]["detail"].startswith(
+            "DNScale refuses this API key the record listing of example.com (HTTP 403): the key "
+            "is limited to some names"
+        )
+
+
+def test_check_with_a_key_whose_listing_is_filtered_passes_quietly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Sandbox() as sandbox:
+        status, reports = check_json(sandbox, narrow_credentials(sandbox, tmp_path), capsys)
+
+    assert status == 0
+    assert all("listing" not in [f["check"] for f in r["findings"]] for r in reports)
+
+
+def leave_marked(sandbox: Sandbox, name: str) -> None:
+    made = datetime.now(timezone.utc) - timedelta(hours=30)
+    sandbox.add_record(name, "TXT", "old", comment=make_mark(made))
+
+
+def test_sweep_with_a_key_whose_listing_is_filtered_deletes_leftovers_at_its_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Sandbox() as sandbox:
+        leave_marked(sandbox, NAME)
+        status = main(["sweep", "--credentials", str(narrow_credentials(sandbox, tmp_path))])
+        assert sandbox.acme_challenge_records() == []
+
+    assert status == 0
+    assert f"deleted: {NAME} TXT 'old'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]], ids=["delete", "dry-run"])
+def test_sweep_refused_the_listing_exits_2_naming_the_zones_and_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], dry_run: list[str]
+) -> None:
+    with Sandbox(SandboxSettings(names_listing=NamesListing.REFUSE)) as sandbox:
+        leave_marked(sandbox, NAME)
+        credentials = narrow_credentials(sandbox, tmp_path)
+        status = main(["sweep", "--credentials", str(credentials), *dry_run])
+        assert len(sandbox.acme_challenge_records()) == 1
+
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "error: DNScale refused this API key the record listing of example.com, example.net, "
+        "example.org, sub.example.com (HTTP 403)"
+    )
+    assert "Run sweep with a key that may list and delete those zones' records" in err
+    assert sandbox.settings.acme_names_token not in err
