@@ -13,7 +13,7 @@ import dns.rdatatype
 import pytest
 
 from certbot_dns_dnscale._internal.batch import ChallengeBatch
-from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.client import DNScaleClient, TxtRecord
 from certbot_dns_dnscale._internal.errors import ChallengeError
 from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.waiting import WaitSettings
@@ -117,3 +117,42 @@ def test_an_enabled_value_already_there_needs_no_update(sandbox: Sandbox) -> Non
     assert [c.method for c in sandbox.calls if c.method in ("PUT", "DELETE")] == []
     assert sandbox.txt_values(NAME) == ["token-value"]
     batch.close()
+
+
+def test_a_disabled_value_whose_mark_has_an_impossible_time_is_not_taken_for_ours(
+    sandbox: Sandbox,
+) -> None:
+    impossible = make_mark()[:-20] + "2026-13-45T00:00:00Z"
+    sandbox.add_record(NAME, "TXT", "token-value", comment=impossible, disabled=True)
+    batch = make_batch(sandbox)
+
+    with pytest.raises(ChallengeError, match="not made by this plugin"):
+        batch.perform(CHALLENGE)
+
+    assert [r.disabled for r in sandbox.records(NAME)] == [True]
+    batch.close()
+
+
+def test_enabling_our_value_that_keeps_failing_stops_the_run_saying_what_failed(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.add_record(NAME, "TXT", "token-value", comment=make_mark(), disabled=True)
+    sandbox.faults.script("500", method="PUT", times=100)
+    batch = make_batch(sandbox)
+
+    with pytest.raises(ChallengeError) as raised:
+        batch.perform(CHALLENGE)
+
+    assert str(raised.value).startswith(
+        f"Could not enable the disabled TXT record {NAME} in zone example.com: the DNScale API "
+        "kept failing on its side."
+    )
+    batch.close()
+
+
+def test_a_record_without_its_id_cannot_be_enabled(sandbox: Sandbox) -> None:
+    client = DNScaleClient("t", sandbox.api_url + "/v1", user_agent="t")
+    record = TxtRecord("zone", None, NAME, "token-value", disabled=True)
+    with pytest.raises(ValueError, match="without its id"):
+        client.enable_txt(record, ttl=300)
+    client.close()

@@ -16,7 +16,9 @@ import pytest
 from certbot_dns_dnscale._internal.batch import ChallengeBatch
 from certbot_dns_dnscale._internal.cli import main
 from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.dns_client import DnsClient
 from certbot_dns_dnscale._internal.marks import make_mark
+from certbot_dns_dnscale._internal.setup_check import CheckOptions, SetupChecker
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
@@ -176,3 +178,23 @@ def test_sweep_refused_the_listing_exits_2_naming_the_zones_and_the_fix(
     )
     assert "Run sweep with a key that may list and delete those zones' records" in err
     assert sandbox.settings.acme_names_token not in err
+
+
+def test_check_fails_a_record_listing_that_keeps_failing_with_the_fix() -> None:
+    with Sandbox() as sandbox:
+        sandbox.faults.script("500", method="GET", route=RECORDS_ROUTE, times=100)
+        token, api = sandbox.settings.acme_names_token, sandbox.api_url + "/v1"
+        client = DNScaleClient(token, api, user_agent="t", sleep=lambda _: None)
+        dns = DnsClient(sandbox.dns_address)
+        options = CheckOptions("/etc/letsencrypt/dnscale.ini", 300, write_test=False,
+                               nameservers=dns.servers([sandbox.dns_address]))  # fmt: skip
+        report = SetupChecker(client, dns, options).check("example.com")
+        client.close()
+
+    listing = {f.check: f for f in report.findings}["listing"]
+    assert listing.ok is False
+    assert listing.fix is not None
+    assert listing.fix.startswith(
+        "Could not list the records of example.com in zone example.com: the DNScale API kept "
+        "failing on its side."
+    )
