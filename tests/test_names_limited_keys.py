@@ -17,8 +17,10 @@ from certbot_dns_dnscale._internal.batch import ChallengeBatch
 from certbot_dns_dnscale._internal.cli import main
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.dns_client import DnsClient
+from certbot_dns_dnscale._internal.errors import ApiError
 from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.setup_check import CheckOptions, SetupChecker
+from certbot_dns_dnscale._internal.sweep import leftovers_by_zone
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
@@ -198,3 +200,15 @@ def test_check_fails_a_record_listing_that_keeps_failing_with_the_fix() -> None:
         "Could not list the records of example.com in zone example.com: the DNScale API kept "
         "failing on its side."
     )
+
+
+def test_sweep_scan_raises_a_listing_failure_other_than_a_refusal() -> None:
+    with Sandbox() as sandbox:
+        sandbox.faults.script("500", method="GET", route=RECORDS_ROUTE, times=100)
+        token, api = sandbox.settings.token, sandbox.api_url + "/v1"
+        client = DNScaleClient(token, api, user_agent="t", sleep=lambda _: None)
+        zones = client.list_zones()
+        with pytest.raises(ApiError) as raised:
+            leftovers_by_zone(client, zones, timedelta(hours=6), datetime.now(timezone.utc))
+        client.close()
+    assert raised.value.status == 500
