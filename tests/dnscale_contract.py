@@ -89,7 +89,17 @@ RECORD_LIST = success(
            ["records", "pagination"])
 )  # fmt: skip
 ONE_RECORD = success(closed({"record": RECORD}, ["record"]))
-HEALTH = success(closed({"health": closed({"status": {"const": "ok"}}, ["status"])}, ["health"]))
+HEALTH = success(
+    closed(
+        {
+            "health": closed(
+                {"status": {"const": "ok"}, "timestamp": DATE_TIME, "version": {"type": "string"}},
+                ["status", "timestamp", "version"],
+            )
+        },
+        ["health"],
+    )
+)
 ERROR = closed(
     {
         "status": {"const": "error"},
@@ -106,17 +116,18 @@ ERROR = closed(
 )
 
 # What a client may send (request side of the contract).
-CREATE_RECORD_BODY = closed(
-    {
-        "name": {"type": "string", "minLength": 1},
-        "type": {"type": "string"},
-        "content": {"type": "string", "minLength": 1},
-        "ttl": {"type": "integer", "minimum": 120, "maximum": 86400},
-        "priority": {"type": ["integer", "null"]},
-        "comment": {"type": ["string", "null"], "maxLength": 500},
-    },
+_RECORD_VALUES: dict[str, Schema] = {
+    "content": {"type": "string", "minLength": 1},
+    "ttl": {"type": "integer", "minimum": 120, "maximum": 86400},
+    "priority": {"type": ["integer", "null"]},
+    "disabled": {"type": "boolean"},
+    "comment": {"type": ["string", "null"], "maxLength": 500},
+}
+CREATE_RECORD_BODY = closed(  # CreateRecordRequest: also the body of PUT .../records/{id}
+    {"name": {"type": "string", "minLength": 1}, "type": {"type": "string"}, **_RECORD_VALUES},
     ["name", "type", "content"],
 )
+UPDATE_BY_NAME_BODY = closed(_RECORD_VALUES, ["content"])  # UpdateRecordByNameRequest
 
 
 def problems(schema: Schema, instance: object) -> list[str]:
@@ -128,5 +139,8 @@ def problems(schema: Schema, instance: object) -> list[str]:
     )
 
 
-for _schema in (ZONE_LIST, ONE_ZONE, RECORD_LIST, ONE_RECORD, HEALTH, ERROR, CREATE_RECORD_BODY):
+for _schema in (
+    ZONE_LIST, ONE_ZONE, RECORD_LIST, ONE_RECORD, HEALTH, ERROR, CREATE_RECORD_BODY,
+    UPDATE_BY_NAME_BODY,
+):  # fmt: skip
     Draft202012Validator.check_schema(_schema)

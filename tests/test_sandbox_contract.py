@@ -235,5 +235,5 @@ def test_the_plugins_requests_stay_inside_the_contract(
     bodies = [json.loads(c.body) for c in calls if c.method == "POST"]
     assert [contract.problems(contract.CREATE_RECORD_BODY, body) for body in bodies] == [[]]
     assert bodies[0]["name"].endswith(".")  # fully qualified, never read as relative
-    listings = [parse_qs(c.query) for c in calls if c.method == "GET"]
-    assert all(query.get("limit") == ["100"] for query in listings)
+    limits = {(c.route, *parse_qs(c.query)["limit"]) for c in calls if c.method == "GET"}
+    assert limits == {("/zones", "100"), ("/zones/{zone_id}/records", "1000")}  # the maxima

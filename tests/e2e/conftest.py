@@ -1,6 +1,8 @@
 """End-to-end fixtures: the local sandbox, Pebble asking the sandbox's DNS, and the real certbot.
 
 Pebble missing is an error, not a skip: these tests are the proof that certificates issue.
+Every answer the sandbox gave in a world must read in DNScale's official SDK's models and the
+contract's schemas (``tests/sdk_answers.py``): checked when the world ends.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pytest
 
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from certbot_dns_dnscale.sandbox.pebble import Certbot, Pebble
+from tests.sdk_answers import all_answer_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -61,6 +64,8 @@ def make_world(tmp_path: Path) -> Iterator[Callable[..., World]]:
     for sandbox, pebble in started:
         pebble.stop()
         sandbox.stop()
+    for sandbox, _ in started:
+        assert all_answer_problems(sandbox.calls) == [], "the SDK or the contract refused these"
 
 
 @pytest.fixture

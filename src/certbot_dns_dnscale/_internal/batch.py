@@ -19,7 +19,7 @@ from certbot_dns_dnscale._internal.delegation import DelegationError, describe, 
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError
 from certbot_dns_dnscale._internal.errors import ChallengeError, DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain
-from certbot_dns_dnscale._internal.marks import make_mark
+from certbot_dns_dnscale._internal.marks import ImpossibleMarkError, make_mark, read_mark
 from certbot_dns_dnscale._internal.name_rules import CHALLENGE_PREFIX, name_problem
 from certbot_dns_dnscale._internal.waiting import WaitSettings, wait_for_records
 from certbot_dns_dnscale._internal.zone_cache import ZoneView
@@ -169,6 +169,8 @@ class ChallengeBatch:
             )
         except DNScaleError as err:
             raise ChallengeError(explain(err, context)) from err
+        if created.record.disabled:
+            created = self._enable_if_ours(created, zone, target)
         if created.preexisting:
             logger.info(
                 "TXT value for %s was already in zone %s; it will be left there",
@@ -178,6 +180,30 @@ class ChallengeBatch:
             logger.debug("Created TXT record %s in zone %s", created.record, zone.name)
         with self._lock:
             self._created[_key(plan.validation_name, plan.validation)] = created
+
+    def _enable_if_ours(self, created: CreatedRecord, zone: Zone, target: str) -> CreatedRecord:
+        """The value is there but disabled, so DNS does not serve it and the CA would fail to
+        validate: enable it if this plugin made it (marked), otherwise stop and say so."""
+        record = created.record
+        if not _carries_mark(record.comment):
+            raise ChallengeError(
+                f"The TXT value for {target} is already in zone {zone.name} but disabled (record "
+                f"id {record.id}), so DNS does not serve it and validation would fail. It was "
+                "not made by this plugin (its comment has no certbot-dns-dnscale mark), so it is "
+                "left as it is: enable or delete that TXT record in DNScale, then run certbot "
+                "again."
+            )
+        context = self._context("enable the disabled TXT record " + target, zone, target)
+        try:
+            enabled = self._client.enable_txt(record, ttl=self._ttl_seconds)
+        except DNScaleError as err:
+            raise ChallengeError(explain(err, context)) from err
+        logger.warning(
+            "The TXT value for %s was in zone %s but disabled; it carries this plugin's mark, "
+            "so it was enabled (record id %s)",
+            target, zone.name, record.id,
+        )  # fmt: skip
+        return CreatedRecord(enabled, created.preexisting)
 
     def _delete(self, challenge: Challenge) -> None:
         validation_name, validation = challenge
@@ -240,6 +266,14 @@ def _mark(plan: Plan) -> str:
     ``sweep`` can tell our leftovers there from anything else."""
     delegated = len(plan.chain) > 1
     return make_mark(answering=plan.chain[0] if delegated else None)
+
+
+def _carries_mark(comment: str | None) -> bool:
+    """Made by this plugin? A mark with an impossible time is a hand edit: not ours to change."""
+    try:
+        return read_mark(comment) is not None
+    except ImpossibleMarkError:
+        return False
 
 
 def _check_name(validation_name: str) -> None:

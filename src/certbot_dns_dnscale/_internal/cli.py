@@ -3,7 +3,7 @@ will make with the plugin; sweep leftovers.
 
 Exit status: 0 all good; 1 a name or lineage is not ready, or a leftover could not be deleted or
 was left alone; 2 the command could not run (bad options, unreadable credentials or config
-directory, the API refused the token).
+directory, the API refused the token, or refused it the record listing of a zone to sweep).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from certbot_dns_dnscale._internal.setup_check import (
     SetupChecker,
     credentials_mode_finding,
 )
-from certbot_dns_dnscale._internal.sweep import Leftover, find_leftovers, parse_age, remove
+from certbot_dns_dnscale._internal.sweep import Leftover, leftovers_by_zone, parse_age, remove
 
 READY, NOT_READY, CANNOT_RUN = 0, 1, 2
 DEFAULT_CONFIG_DIR = "/etc/letsencrypt"
@@ -263,8 +263,9 @@ def _sweep(args: argparse.Namespace) -> int:
     now = datetime.now(timezone.utc)
     with client:
         try:
-            zones = client.list_zones()
-            leftovers = find_leftovers(client, zones, older_than, now, dns.cname_target)
+            leftovers, unlisted = leftovers_by_zone(
+                client, client.list_zones(), older_than, now, dns.cname_target
+            )
         except DNScaleError as err:
             return _api_refused(err, args, credentials)
         if not args.dry_run:
@@ -275,7 +276,20 @@ def _sweep(args: argparse.Namespace) -> int:
         for leftover in leftovers:
             print(_leftover_text(leftover, args.dry_run))
         print(f"{len(leftovers)} leftover record(s) older than {args.older_than}")
+    if unlisted:
+        print(f"error: {_not_swept(unlisted, args.credentials)}", file=sys.stderr)
+        return CANNOT_RUN
     return NOT_READY if any(x.error or x.skipped for x in leftovers) else READY
+
+
+def _not_swept(zones: list[str], credentials_path: str) -> str:
+    return (
+        f"DNScale refused this API key the record listing of {', '.join(zones)} (HTTP 403): the "
+        f"key in {credentials_path} is limited to some names (or lacks records:read), so sweep "
+        "cannot find leftovers there; the other zones were swept. Run sweep with a key that "
+        "may list and delete those zones' records (records:read and records:write on the "
+        "whole zone) in a credentials file of its own: --credentials FILE"
+    )
 
 
 def _age(text: str) -> timedelta:

@@ -6,10 +6,11 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from certbot_dns_dnscale._internal.errors import (
+    ApiError,
     ConflictError,
     MalformedResponseError,
     NotFoundError,
@@ -26,6 +27,7 @@ MAX_PAGES = 1000
 PAGE_WORKERS = 4  # pages fetched at once once the total is known
 CLEANUP_POLICY = RetryPolicy(max_retry_after_seconds=300.0, budget_seconds=330.0)
 """Deletes wait out a rate limit of up to 5 minutes: a record left behind is worse than a wait."""
+HTTP_FORBIDDEN = 403  # a key limited to names may be refused the record listing
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class TxtRecord:
     name: str
     content: str
     comment: str | None = None
+    disabled: bool = False  # stored, but not served in DNS
 
 
 @dataclass(frozen=True)
@@ -130,23 +133,35 @@ class DNScaleClient:
             body["comment"] = comment
 
         def already_stored(deadline: float) -> JSONObject | None:
-            found = self._find_txt(zone_id, name, content, deadline=deadline)
+            found, _ = self._look_for_txt(zone_id, name, content, deadline=deadline)
+            # Not listed (or the listing is refused): post again; a 409 says it is stored.
             return None if found is None else {"record": _record_payload(found)}
 
         path = f"/zones/{quote(zone_id, safe='')}/records"
         try:
             data = self._transport.request("POST", path, body=body, replay_check=already_stored)
         except ConflictError as err:
-            found = self._find_txt(zone_id, name, content)
-            if found is None:
-                raise
-            # On a retry, the value is there because an earlier attempt of ours stored it.
-            return CreatedRecord(found, preexisting=err.attempts == 1)
+            return self._conflict(zone_id, name, content, err)
         record = _txt_record_from(zone_id, data.get("record"))
         if record is None:
             # Tolerate a create answer without the record: delete by name and content later.
             record = TxtRecord(zone_id, None, normalize_name(name), content)
         return CreatedRecord(record, preexisting=False)
+
+    def enable_txt(self, record: TxtRecord, *, ttl: int) -> TxtRecord:
+        """Enable a disabled value (``PUT`` by id, the record otherwise unchanged); DNS then
+        serves it. The value stays the same, so the id does too."""
+        if record.id is None:
+            raise ValueError(f"cannot enable the TXT record at {record.name} without its id")
+        body: JSONObject = {
+            "name": absolute(record.name), "type": "TXT", "content": record.content,
+            "ttl": ttl, "disabled": False, "comment": record.comment,
+        }  # fmt: skip
+        path = f"/zones/{quote(record.zone_id, safe='')}/records/{quote(record.id, safe='')}"
+        data = self._transport.request("PUT", path, body=body)
+        return _txt_record_from(record.zone_id, data.get("record")) or replace(
+            record, disabled=False
+        )
 
     def delete_record(self, zone_id: str, record_id: str) -> None:
         path = f"/zones/{quote(zone_id, safe='')}/records/{quote(record_id, safe='')}"
@@ -184,6 +199,38 @@ class DNScaleClient:
             if record.content == content:
                 return record
         return None
+
+    def _look_for_txt(
+        self, zone_id: str, name: str, content: str, *, deadline: float | None = None
+    ) -> tuple[TxtRecord | None, bool]:
+        """As ``_find_txt``, and whether DNScale refused this key the listing (403), as it may
+        for a key limited to names: the caller then does without it."""
+        try:
+            return self._find_txt(zone_id, name, content, deadline=deadline), False
+        except ApiError as err:
+            if err.status != HTTP_FORBIDDEN:
+                raise
+            logger.debug("Listing the records of zone id %s is refused: %s", zone_id, err)
+            return None, True
+
+    def _conflict(self, zone_id: str, name: str, content: str, err: ConflictError) -> CreatedRecord:
+        """A create answered 409: the value is at the name. Listed, it tells its id and whether
+        it is disabled; when the listing is refused it is deleted by name and value later. On a
+        retry, the value is there because an earlier attempt of ours stored it."""
+        preexisting = err.attempts == 1
+        found, refused = self._look_for_txt(zone_id, name, content)
+        if found is not None:
+            return CreatedRecord(found, preexisting=preexisting)
+        if not refused:
+            raise err
+        if preexisting:
+            logger.warning(
+                "The TXT value at %s was already there, and this API key may not list records, "
+                "so whether it is enabled cannot be checked: if validation fails, look for a "
+                "disabled TXT record at %s in DNScale.",
+                name, name,
+            )  # fmt: skip
+        return CreatedRecord(TxtRecord(zone_id, None, normalize_name(name), content), preexisting)
 
     def _paginate(
         self, path: str, key: str, page_size: int, *, deadline: float | None = None
@@ -268,8 +315,12 @@ def _txt_record_from(zone_id: str, item: object) -> TxtRecord | None:
         name=normalize_name(name),
         content=_unquote(content),
         comment=comment if isinstance(comment, str) else None,
+        disabled=item.get("disabled") is True,
     )
 
 
 def _record_payload(record: TxtRecord) -> JSONObject:
-    return {"id": record.id, "name": record.name, "type": "TXT", "content": record.content}
+    return {
+        "id": record.id, "name": record.name, "type": "TXT", "content": record.content,
+        "comment": record.comment, "disabled": record.disabled,
+    }  # fmt: skip

@@ -26,6 +26,7 @@ from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name,
 
 DNSCALE_NAMESERVERS = frozenset({"ns1.dnscale.eu", "ns2.dnscale.eu"})
 WRITE_TEST_PREFIX = "certbot-dns-dnscale-check-"
+HTTP_FORBIDDEN = 403
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class SetupChecker:
         self._options = options
         self._zones = zones
         self._written: dict[str, Finding] = {}  # one write test per target: apex + wildcard
+        self._listings: dict[str, Finding | None] = {}  # one record listing per zone
 
     def check(self, name: str) -> NameReport:
         report = NameReport(name)
@@ -96,6 +98,9 @@ class SetupChecker:
         if zone is not None:
             if self._options.write_test:
                 report.findings.append(self._write_test_once(zone, chain))
+            listing = self._listing_once(zone)
+            if listing is not None:
+                report.findings.append(listing)
             report.findings.append(self._delegation(zone))
             report.findings.append(self._port_53(zone))
         report.findings.append(self._caa(base, wildcard=name.startswith("*.")))
@@ -164,6 +169,35 @@ class SetupChecker:
             )
             return Finding("write test", False, redact(str(err)), diagnose(err, context))
         return Finding("write test", True, f"created and deleted a TXT record at {target}")
+
+    def _listing_once(self, zone: Zone) -> Finding | None:
+        if zone.id not in self._listings:
+            self._listings[zone.id] = self._listing(zone)
+        return self._listings[zone.id]
+
+    def _listing(self, zone: Zone) -> Finding | None:
+        """Can the key list the zone's records? Shown only when it cannot: a key limited to
+        names may be refused (issuing works without the listing; sweep does not)."""
+        try:
+            self._client.zone_txt_records(zone.id)
+        except DNScaleError as err:
+            if err.status == HTTP_FORBIDDEN:
+                return Finding(
+                    "listing",
+                    True,
+                    f"DNScale refuses this API key the record listing of {zone.name} (HTTP 403): "
+                    "the key is limited to some names (or lacks records:read). Enough to issue; "
+                    f"`certbot-dns-dnscale sweep` cannot look for leftovers in {zone.name} "
+                    "with this key",
+                )
+            context = Context(
+                f"list the records of {zone.name}",
+                self._options.credentials_path,
+                self._client.base_url,
+                zone.name,
+            )
+            return Finding("listing", False, redact(str(err)), diagnose(err, context))
+        return None
 
     def _delegation(self, zone: Zone) -> Finding:
         try:

@@ -26,6 +26,7 @@ from certbot_dns_dnscale._internal.zones import Zone, normalize_name
 
 CHALLENGE_LABEL = "_acme-challenge"
 BY_HAND = "if it is a leftover, delete it by hand"
+HTTP_FORBIDDEN = 403
 MAX_AGE_DAYS = 36500
 _AGE = re.compile(r"^(\d+)([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -74,6 +75,27 @@ def find_leftovers(
             if leftover is not None:
                 leftovers.append(leftover)
     return leftovers
+
+
+def leftovers_by_zone(
+    client: DNScaleClient,
+    zones: list[Zone],
+    older_than: timedelta,
+    now: datetime,
+    cname_target: CnameTarget,
+) -> tuple[list[Leftover], list[str]]:
+    """The leftovers of every zone whose records this key may list, and the names of the zones
+    it may not (403: a key limited to names may be refused the listing)."""
+    leftovers: list[Leftover] = []
+    unlisted = []
+    for zone in zones:
+        try:
+            leftovers += find_leftovers(client, [zone], older_than, now, cname_target)
+        except DNScaleError as err:
+            if err.status != HTTP_FORBIDDEN:
+                raise
+            unlisted.append(zone.name)
+    return leftovers, unlisted
 
 
 def _leftover(

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from certbot_dns_dnscale.sandbox.faults import FAULT_KINDS
+from certbot_dns_dnscale.sandbox.grants import NamesListing
 from certbot_dns_dnscale.sandbox.nameservers import NameserverBindError, NameserverSettings
 from certbot_dns_dnscale.sandbox.pebble import (
     Certbot,
@@ -94,6 +95,11 @@ def _add_world_options(parser: argparse.ArgumentParser) -> None:
         "(connection closed, nothing stored), lost (stored, answer lost), slow (late answer)",
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=0, help="random seed, for reproducible faults")
+    parser.add_argument(
+        "--names-listing", choices=[mode.value for mode in NamesListing], default="filter",
+        help="how a record listing answers the key limited to _acme-challenge names: show only "
+        "those names, or refuse (403); DNScale's contract does not say which",
+    )  # fmt: skip
 
 
 def _nameserver(text: str) -> NameserverSettings:
@@ -120,6 +126,7 @@ def _settings(args: argparse.Namespace, **fixed: object) -> SandboxSettings:
         fault_rate=args.fault_rate,
         fault_kinds=tuple(k for k in args.fault_kinds.split(",") if k),
         fault_seed=args.seed,
+        names_listing=NamesListing(args.names_listing),
         **fixed,  # type: ignore[arg-type]
     )
 
@@ -142,6 +149,10 @@ def serve(args: argparse.Namespace, stop: threading.Event) -> int:
             args.credentials.write_text(sandbox.credentials_ini())
             args.credentials.chmod(0o600)
         print(f"DNScale sandbox API: {sandbox.api_url}/v1 (token {settings.token})")
+        print(
+            f"Narrow API key:      {settings.acme_names_token} (only _acme-challenge names; "
+            f"listing: {settings.names_listing.value})"
+        )
         print(f"DNScale sandbox DNS: {sandbox.dns_address} (UDP and TCP)")
         for nameserver in sandbox.nameservers:
             where = f"{nameserver.address}:{nameserver.port}"

@@ -1,6 +1,10 @@
 """The sandbox API's routing table: which method and path reach which behaviour in
 ``service``, with which scope; plus the call log the tests read. HTTP itself is in
-``http_handler``."""
+``http_handler``.
+
+Every route of the contract's zones and records (what DNScale's SDK calls) is here: the zone
+routes that change zones answer 501 on purpose (``DNScaleService.not_implemented``).
+"""
 
 from __future__ import annotations
 
@@ -19,11 +23,14 @@ from certbot_dns_dnscale.sandbox.service import (
     ApiSettings,
     DNScaleService,
     Grant,
+    NamesListing,
     Request,
 )
 from certbot_dns_dnscale.sandbox.store import ZoneStore
 
-__all__ = ["ALL_SCOPES", "ApiError", "ApiSettings", "Call", "DNScaleApi", "Grant", "Route"]
+__all__ = [
+    "ALL_SCOPES", "ApiError", "ApiSettings", "Call", "DNScaleApi", "Grant", "NamesListing", "Route",
+]  # fmt: skip
 
 Behaviour = Callable[[Request], Answer]
 
@@ -40,6 +47,7 @@ class Call:
     at: float  # time.monotonic() when answered
     query: str = ""  # as sent, still URL-encoded
     body: str = ""  # as sent
+    answer: str = ""  # the body the sandbox answered with ("" for none, or a dropped connection)
 
 
 @dataclass(frozen=True)
@@ -73,16 +81,21 @@ class DNScaleApi:
         self._calls_lock = threading.Lock()
         self._request_ids = itertools.count(1)
         zone, records = "/zones/{zone_id}", "/zones/{zone_id}/records"
+        by_name, by_id = records + "/by-name/{name}/{type}", records + "/{record_id}"
         self.routes = [
             Route("GET", "/health", None, service.health),
             Route("GET", "/zones", "zones:read", service.list_zones),
+            Route("POST", "/zones", None, service.not_implemented),
             Route("GET", zone, "zones:read", service.get_zone),
+            Route("PUT", zone, None, service.not_implemented),
+            Route("DELETE", zone, None, service.not_implemented),
             Route("GET", records, "records:read", service.list_records),
             Route("POST", records, "records:write", service.create_record),
-            Route("DELETE", records + "/by-name/{name}/{type}", "records:write",
-                  service.delete_by_name),
-            Route("GET", records + "/{record_id}", "records:read", service.get_record),
-            Route("DELETE", records + "/{record_id}", "records:write", service.delete_record),
+            Route("PUT", by_name, "records:write", service.update_by_name),
+            Route("DELETE", by_name, "records:write", service.delete_by_name),
+            Route("GET", by_id, "records:read", service.get_record),
+            Route("PUT", by_id, "records:write", service.update_record),
+            Route("DELETE", by_id, "records:write", service.delete_record),
         ]  # fmt: skip
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:

@@ -78,7 +78,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         payload = None if data is None else {"status": "success", "data": data}
         if data is not None and "zones" in data:
             payload = {**(payload or {}), "zones": data["zones"]}  # the deprecated alias
-        self._log_call(method, route, status, fault)
+        self._log_call(method, route, status, fault, _json(payload))
         self._send(status, payload)
 
     def _admin(self, method: str, path: str) -> None:
@@ -91,28 +91,37 @@ class _RequestHandler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"status": "error", "error": {"code": "NOT_FOUND", "message": path}})
 
-    def _log_call(self, method: str, route: str, status: int, fault: str | None) -> None:
+    def _log_call(
+        self, method: str, route: str, status: int, fault: str | None, answer: bytes = b""
+    ) -> None:
         call = Call(
-            method, route, self._path, status, fault, time.monotonic(), self._query, self._body
-        )
+            method, route, self._path, status, fault, time.monotonic(), self._query, self._body,
+            answer.decode(errors="replace"),
+        )  # fmt: skip
         self.api.record_call(call)
 
     def _send_error(self, method: str, route: str, err: ApiError, fault: str | None) -> None:
-        error = {"code": err.code, "message": err.message, "details": []}
-        self._log_call(method, route, err.status, fault)
-        self._send(err.status, {"status": "error", "error": error})
+        payload = {
+            "status": "error",
+            "error": {"code": err.code, "message": err.message, "details": []},
+        }
+        self._log_call(method, route, err.status, fault, _json(payload))
+        self._send(err.status, payload)
 
     def _send_fault(self, method: str, route: str, status: int) -> None:
-        self._log_call(method, route, status, str(status))
+        if status == 502:
+            page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+            self._log_call(method, route, status, str(status), page)
+            self._send_raw(502, page, "text/html")
+            return
+        headers = {}
         if status == 429:
-            retry_after = str(self.api.settings.faults.retry_after_seconds)
-            self._send(
-                429, _error("RATE_LIMITED", "too many requests"), {"Retry-After": retry_after}
-            )
-        elif status == 502:
-            self._send_raw(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
+            payload = _error("RATE_LIMITED", "too many requests")
+            headers["Retry-After"] = str(self.api.settings.faults.retry_after_seconds)
         else:
-            self._send(status, _error("INTERNAL_ERROR", "transient failure"))
+            payload = _error("INTERNAL_ERROR", "transient failure")
+        self._log_call(method, route, status, str(status), _json(payload))
+        self._send(status, payload, headers)
 
     def _drop(self, method: str, route: str, fault: str) -> None:
         self.close_connection = True
@@ -121,8 +130,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, payload: dict[str, Any] | None, headers: dict[str, str] | None = None
     ) -> None:
-        body = b"" if payload is None else json.dumps(payload).encode()
-        self._send_raw(status, body, "application/json", headers)
+        self._send_raw(status, _json(payload), "application/json", headers)
 
     def _send_raw(
         self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
@@ -146,6 +154,10 @@ def make_http_server(api: DNScaleApi, host: str, port: int) -> ThreadingHTTPServ
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
+
+
+def _json(payload: dict[str, Any] | None) -> bytes:
+    return b"" if payload is None else json.dumps(payload).encode()
 
 
 def _error(code: str, message: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from certbot_dns_dnscale.sandbox.api import ALL_SCOPES, ApiSettings, Call, DNSca
 from certbot_dns_dnscale.sandbox.dns_answers import DnsAnswerer
 from certbot_dns_dnscale.sandbox.dns_server import DnsServer
 from certbot_dns_dnscale.sandbox.faults import FAULT_KINDS, FaultPlan
+from certbot_dns_dnscale.sandbox.grants import NamesListing, names_grant
 from certbot_dns_dnscale.sandbox.http_handler import make_http_server
 from certbot_dns_dnscale.sandbox.lifecycle import Lifecycle
 from certbot_dns_dnscale.sandbox.nameservers import Nameserver, NameserverSettings, bind_nameservers
@@ -17,6 +18,8 @@ from certbot_dns_dnscale.sandbox.store import Record, ZoneStore, canonical
 DEFAULT_ZONES = ("example.com", "sub.example.com", "example.org", "example.net")
 DEFAULT_TOKEN = "sandbox-token"  # noqa: S105 - the sandbox's well-known test token
 READONLY_TOKEN = "sandbox-readonly-token"  # noqa: S105 - lacks records:write
+ACME_NAMES_TOKEN = "sandbox-acme-token"  # noqa: S105 - limited to _acme-challenge names
+ACME_NAMES = frozenset({"_acme-challenge"})
 
 
 @dataclass
@@ -25,6 +28,11 @@ class SandboxSettings:
     extra_zones: int = 0
     token: str = DEFAULT_TOKEN
     readonly_token: str = READONLY_TOKEN
+    # DNScale's narrowest key for ACME: in every zone, only ``_acme-challenge`` (the apex's
+    # challenge name, which the wildcard shares)
+    acme_names_token: str = ACME_NAMES_TOKEN
+    # how a record listing answers a key limited to names: only its names, or 403
+    names_listing: NamesListing = NamesListing.FILTER
     api_latency_ms: float = 0.0
     propagation_delay_seconds: float = 0.0
     rrset_stagger_seconds: float = 0.0  # each further value at a name shows this much later
@@ -71,6 +79,7 @@ class Sandbox(Lifecycle):
         tokens = {
             settings.token: Grant(),
             settings.readonly_token: Grant(scopes=ALL_SCOPES - {"records:write"}),
+            settings.acme_names_token: names_grant(zone_names, ACME_NAMES),
             **settings.extra_tokens,
         }
         self.api = DNScaleApi(
@@ -81,6 +90,7 @@ class Sandbox(Lifecycle):
                 min_ttl_seconds=settings.min_ttl_seconds,
                 max_zone_page_size=settings.max_zone_page_size,
                 quote_txt_content=settings.quote_txt_content,
+                names_listing=NamesListing(settings.names_listing),
                 faults=self.faults,
             ),
         )
@@ -141,13 +151,24 @@ class Sandbox(Lifecycle):
         }
         return "".join(f"{key} = {value}\n" for key, value in lines.items())
 
-    def add_record(self, name: str, rtype: str, content: str, ttl: int = 300) -> Record:
-        """Put a record straight into the store, already live in DNS: set-up done beforehand,
-        by someone else (a foreign TXT value, a CNAME delegation, an A record)."""
+    def add_record(
+        self,
+        name: str,
+        rtype: str,
+        content: str,
+        ttl: int = 300,
+        *,
+        comment: str | None = None,
+        disabled: bool = False,
+    ) -> Record:
+        """Put a record straight into the store, already live in DNS (unless disabled): set-up
+        done beforehand, by someone else (a foreign TXT value, a CNAME delegation, an A record)."""
         zone = self.store.zone_for(name)
         if zone is None:
             raise KeyError(f"no sandbox zone holds {name}")
-        return self.store.add(zone.id, name, rtype, content, ttl, None, propagated=True)
+        return self.store.add(
+            zone.id, name, rtype, content, ttl, comment, propagated=True, disabled=disabled
+        )
 
     def records(self, name: str, rtype: str = "TXT") -> list[Record]:
         """What the API would list at ``name`` (changes are immediate here)."""

@@ -6,79 +6,28 @@ catches up: ``propagation_delay_seconds`` by default, or the lag a nameserver is
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-SUPPORTED_TYPES = frozenset({"TXT", "A", "AAAA", "CNAME", "CAA", "NS", "MX"})
-NAMESPACE = uuid.UUID("9d3a4a52-4f55-4d59-9a49-5e6f1c2b7a10")
-CUSTOMER_ID = str(uuid.uuid5(NAMESPACE, "sandbox-customer"))
-ZONE_TIMESTAMP = "2026-01-01T00:00:00Z"
+from certbot_dns_dnscale.sandbox.records import (
+    CUSTOMER_ID,
+    NAMESPACE,
+    SUPPORTED_TYPES,
+    ZONE_TIMESTAMP,
+    ConflictError,
+    Record,
+    RecordFields,
+    ZoneState,
+    canonical,
+    record_id,
+)
 
-
-def canonical(name: str) -> str:
-    """Lower case, no trailing dot: how the store keys names."""
-    return name.strip().rstrip(".").lower()
-
-
-@dataclass
-class Record:
-    id: str
-    zone_id: str
-    name: str
-    type: str
-    content: str
-    ttl: int
-    comment: str | None
-    changed_at: float  # the store's clock when the API stored it
-    propagated: bool = False  # served by DNS from the start: set up beforehand
-    deleted_at: float | None = None
-    stagger_seconds: float = 0.0  # shown this much later than the lag says
-
-    def to_api(self) -> dict[str, object]:
-        """Exactly the keys of DNScale's record object: it never says when a record was made."""
-        return {
-            "id": self.id,
-            "name": self.name + ".",
-            "type": self.type,
-            "content": self.content,
-            "ttl": self.ttl,
-            "priority": None,
-            "disabled": False,
-            "comment": self.comment,
-        }
-
-    def served(self, now: float, lag_seconds: float) -> bool:
-        """Does a nameserver ``lag_seconds`` behind the API serve this record at ``now``?"""
-        shown = self.propagated or self.changed_at + self.stagger_seconds + lag_seconds <= now
-        return shown and (self.deleted_at is None or now < self.deleted_at + lag_seconds)
-
-
-@dataclass
-class ZoneState:
-    id: str
-    name: str
-    records: dict[str, Record] = field(default_factory=dict)
-
-    def to_api(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "customer_id": CUSTOMER_ID,
-            "name": self.name,
-            "type": "master",
-            "region": "EU",
-            "status": "active",
-            "settings": {"dnssec_enabled": False},
-            "created_at": ZONE_TIMESTAMP,
-            "updated_at": ZONE_TIMESTAMP,
-        }
-
-
-class ConflictError(Exception):
-    """The exact value is already at that name."""
+__all__ = [
+    "CUSTOMER_ID", "NAMESPACE", "SUPPORTED_TYPES", "ZONE_TIMESTAMP", "ConflictError", "Record",
+    "RecordFields", "ZoneState", "ZoneStore", "canonical", "record_id",
+]  # fmt: skip
 
 
 class ZoneStore:
@@ -159,27 +108,62 @@ class ZoneStore:
         comment: str | None,
         *,
         propagated: bool = False,
+        priority: int | None = None,
+        disabled: bool = False,
     ) -> Record:
-        """Store a record; DNS serves it after the propagation delay unless ``propagated``."""
-        name, rtype = canonical(name), rtype.upper()
-        record_id = hashlib.sha256(f"{zone_id}|{name}|{rtype}|{content}".encode()).hexdigest()[:24]
+        """Store a record; DNS serves it after the propagation delay unless ``propagated``
+        (and never while it is disabled)."""
+        fields = RecordFields(name, rtype, content, ttl, priority, disabled, comment)
+        with self._lock:
+            return self._add(self._zones[zone_id], fields, self._clock(), propagated)
+
+    def update(self, zone_id: str, old_id: str, fields: RecordFields) -> Record:
+        """Replace a record: a new value is a new record (and id); enabling a record shows it
+        in DNS after the propagation delay, like a new one. KeyError: no such record."""
         now = self._clock()
         with self._lock:
             zone = self._zones[zone_id]
-            existing = zone.records.get(record_id)
-            if existing is not None and existing.deleted_at is None:
-                raise ConflictError(record_id)
-            rrset = [
-                other
-                for other in zone.records.values()
-                if other.name == name and other.type == rtype and other.deleted_at is None
-            ]
-            record = Record(record_id, zone_id, name, rtype, content, ttl, comment, now, propagated)
-            record.stagger_seconds = self.rrset_stagger_seconds * len(rrset)
-            zone.records[record_id] = record
-            for other in rrset:  # the TTL belongs to the whole RRset
-                other.ttl = ttl
-            return record
+            old = zone.records.get(old_id)
+            if old is None or old.deleted_at is not None:
+                raise KeyError(old_id)
+            new_id = record_id(zone_id, fields.name, fields.type, fields.content)
+            if new_id != old_id:
+                record = self._add(zone, fields, now, propagated=False)
+                old.deleted_at = now
+                return record
+            if old.disabled and not fields.disabled:
+                old.changed_at, old.propagated, old.stagger_seconds = now, False, 0.0
+            old.ttl, old.priority, old.disabled = fields.ttl, fields.priority, fields.disabled
+            old.comment = fields.comment
+            self._set_rrset_ttl(zone, old)
+            return old
+
+    def _add(self, zone: ZoneState, fields: RecordFields, now: float, propagated: bool) -> Record:
+        name, rtype = canonical(fields.name), fields.type.upper()
+        new_id = record_id(zone.id, name, rtype, fields.content)
+        existing = zone.records.get(new_id)
+        if existing is not None and existing.deleted_at is None:
+            raise ConflictError(new_id)
+        rrset = [
+            other
+            for other in zone.records.values()
+            if other.name == name and other.type == rtype and other.deleted_at is None
+        ]
+        record = Record(
+            new_id, zone.id, name, rtype, fields.content, fields.ttl, fields.comment, now,
+            propagated, priority=fields.priority, disabled=fields.disabled,
+        )  # fmt: skip
+        record.stagger_seconds = self.rrset_stagger_seconds * len(rrset)
+        zone.records[new_id] = record
+        self._set_rrset_ttl(zone, record)
+        return record
+
+    @staticmethod
+    def _set_rrset_ttl(zone: ZoneState, record: Record) -> None:
+        """The TTL belongs to the whole RRset."""
+        for other in zone.records.values():
+            if other.name == record.name and other.type == record.type:
+                other.ttl = record.ttl
 
     def get(self, zone_id: str, record_id: str) -> Record | None:
         with self._lock:

@@ -1,0 +1,158 @@
+"""A value the plugin is about to create may already be at the name but disabled: DNS does not
+serve it, so the CA would fail to validate. Ours (marked) is enabled; anyone else's stops the
+run with a sentence naming the record and the fix. Driven against the sandbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import dns.message
+import dns.query
+import dns.rdatatype
+import pytest
+
+from certbot_dns_dnscale._internal.batch import ChallengeBatch
+from certbot_dns_dnscale._internal.client import DNScaleClient, TxtRecord
+from certbot_dns_dnscale._internal.errors import ChallengeError
+from certbot_dns_dnscale._internal.marks import make_mark
+from certbot_dns_dnscale._internal.waiting import WaitSettings
+from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
+from certbot_dns_dnscale.sandbox import Sandbox
+
+NAME = "_acme-challenge.example.com"
+CHALLENGE = [(NAME, "token-value")]
+CREATE_ROUTE = "/zones/{zone_id}/records"
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as running:
+        yield running
+
+
+def make_batch(sandbox: Sandbox, token: str | None = None) -> ChallengeBatch:
+    token = token or sandbox.settings.token
+    client = DNScaleClient(token, sandbox.api_url + "/v1", user_agent="t", sleep=lambda _: None)
+    return ChallengeBatch(
+        client,
+        ZoneView(directory_for(sandbox.api_url, token), client.list_zones),
+        ttl_seconds=300,
+        credentials_path="/etc/letsencrypt/dnscale.ini",
+        wait=WaitSettings(bound_seconds=0, check=False, resolver=sandbox.dns_address),
+        notify=lambda _: None,
+    )
+
+
+def served_txt(sandbox: Sandbox) -> list[str]:
+    query = dns.message.make_query(NAME, "TXT")
+    answer = dns.query.udp(query, "127.0.0.1", port=sandbox.dns_port, timeout=2)
+    return [
+        b"".join(rdata.strings).decode()
+        for rrset in answer.answer
+        if rrset.rdtype == dns.rdatatype.TXT
+        for rdata in rrset
+    ]
+
+
+def test_our_disabled_value_is_enabled_and_then_served(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    sandbox.add_record(NAME, "TXT", "token-value", comment=make_mark(), disabled=True)
+    batch = make_batch(sandbox)
+
+    with caplog.at_level(logging.WARNING):
+        batch.perform(CHALLENGE)
+
+    assert [r.disabled for r in sandbox.records(NAME)] == [False]
+    assert served_txt(sandbox) == ["token-value"]
+    assert [c.method for c in sandbox.calls if c.method == "PUT"] == ["PUT"]
+    assert "was in zone example.com but disabled; it carries this plugin's mark" in caplog.text
+    batch.close()
+
+
+def test_someone_elses_disabled_value_stops_the_run_naming_it_and_the_fix(
+    sandbox: Sandbox,
+) -> None:
+    record = sandbox.add_record(NAME, "TXT", "token-value", comment="by hand", disabled=True)
+    batch = make_batch(sandbox)
+
+    with pytest.raises(ChallengeError) as raised:
+        batch.perform(CHALLENGE)
+
+    message = str(raised.value)
+    assert f"The TXT value for {NAME} is already in zone example.com but disabled" in message
+    assert f"record id {record.id}" in message
+    assert "enable or delete that TXT record in DNScale" in message
+    batch.cleanup(CHALLENGE)
+    assert [(r.disabled, r.comment) for r in sandbox.records(NAME)] == [(True, "by hand")]
+    assert [c.method for c in sandbox.calls if c.method in ("PUT", "DELETE")] == []
+    batch.close()
+
+
+def test_a_disabled_value_found_by_a_retrys_lookup_is_not_taken_for_ours(
+    sandbox: Sandbox,
+) -> None:
+    """The first create's connection dropped; the lookup before posting again finds the value,
+    disabled and unmarked: someone else's, not a create of ours that went through."""
+    sandbox.add_record(NAME, "TXT", "token-value", disabled=True)
+    sandbox.faults.script("drop", method="POST", route=CREATE_ROUTE)
+    batch = make_batch(sandbox)
+
+    with pytest.raises(ChallengeError, match="but disabled"):
+        batch.perform(CHALLENGE)
+
+    batch.cleanup(CHALLENGE)
+    assert [r.disabled for r in sandbox.records(NAME)] == [True]
+    batch.close()
+
+
+def test_an_enabled_value_already_there_needs_no_update(sandbox: Sandbox) -> None:
+    sandbox.add_record(NAME, "TXT", "token-value")
+    batch = make_batch(sandbox)
+
+    batch.perform(CHALLENGE)
+    batch.cleanup(CHALLENGE)
+
+    assert [c.method for c in sandbox.calls if c.method in ("PUT", "DELETE")] == []
+    assert sandbox.txt_values(NAME) == ["token-value"]
+    batch.close()
+
+
+def test_a_disabled_value_whose_mark_has_an_impossible_time_is_not_taken_for_ours(
+    sandbox: Sandbox,
+) -> None:
+    impossible = make_mark()[:-20] + "2026-13-45T00:00:00Z"
+    sandbox.add_record(NAME, "TXT", "token-value", comment=impossible, disabled=True)
+    batch = make_batch(sandbox)
+
+    with pytest.raises(ChallengeError, match="not made by this plugin"):
+        batch.perform(CHALLENGE)
+
+    assert [r.disabled for r in sandbox.records(NAME)] == [True]
+    batch.close()
+
+
+def test_enabling_our_value_that_keeps_failing_stops_the_run_saying_what_failed(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.add_record(NAME, "TXT", "token-value", comment=make_mark(), disabled=True)
+    sandbox.faults.script("500", method="PUT", times=100)
+    batch = make_batch(sandbox)
+
+    with pytest.raises(ChallengeError) as raised:
+        batch.perform(CHALLENGE)
+
+    assert str(raised.value).startswith(
+        f"Could not enable the disabled TXT record {NAME} in zone example.com: the DNScale API "
+        "kept failing on its side."
+    )
+    batch.close()
+
+
+def test_a_record_without_its_id_cannot_be_enabled(sandbox: Sandbox) -> None:
+    client = DNScaleClient("t", sandbox.api_url + "/v1", user_agent="t")
+    record = TxtRecord("zone", None, NAME, "token-value", disabled=True)
+    with pytest.raises(ValueError, match="without its id"):
+        client.enable_txt(record, ttl=300)
+    client.close()
