@@ -203,9 +203,11 @@ def test_zone_list_that_never_ends_is_cut_off(
     client: DNScaleClient, requests_mock: rm.Mocker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(client_module, "MAX_PAGES", 3)
-    requests_mock.get(ZONES_URL, json=zones_page([zone("z", "x.com")], has_more=True))
-    with pytest.raises(MalformedResponseError, match="still more pages after 3"):
+    pages = ({"json": zones_page([zone(f"z{i}", f"x{i}.com")], has_more=True)} for i in range(9))
+    requests_mock.get(ZONES_URL, list(pages))
+    with pytest.raises(MalformedResponseError, match="still more zones after 3 pages"):
         client.list_zones()
+    assert requests_mock.call_count == 3
 
 
 def test_zone_names_are_normalised(client: DNScaleClient, requests_mock: rm.Mocker) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable
@@ -22,7 +23,10 @@ logger = logging.getLogger(__name__)
 
 ZONES_PAGE_SIZE = 100
 RECORDS_PAGE_SIZE = 1000
-MAX_PAGES = 1000
+MAX_PAGES = 200
+"""Pages read of one listing at most: 20,000 zones at 100 a page, 200,000 records at 1000. A
+listing the API says is longer, or that still has more after that many, is refused rather than
+read on: memory and time stay bounded whatever the API (or a proxy) answers."""
 PAGE_WORKERS = 4  # pages fetched at once once the total is known
 CLEANUP_POLICY = RetryPolicy(max_retry_after_seconds=300.0, budget_seconds=330.0)
 """Deletes wait out a rate limit of up to 5 minutes: a record left behind is worse than a wait."""
@@ -89,6 +93,17 @@ class DNScaleClient:
         """How long one call may take, retries included."""
         return self._transport.policy.budget_seconds
 
+    def cleanup_deadline(self) -> float:
+        """When a cleanup starting now must be over: one cleanup call's budget from now."""
+        return self._transport.clock() + CLEANUP_POLICY.budget_seconds
+
+    def seconds_until(self, deadline: float) -> float:
+        return max(0.0, deadline - self._transport.clock())
+
+    def cancel_running_calls(self) -> None:
+        """Stop the calls running now (they raise ``CancelledCallError``); later ones run."""
+        self._transport.cancel_running()
+
     # -- the API -------------------------------------------------------------------------------
 
     def list_zones(self) -> list[Zone]:
@@ -98,7 +113,7 @@ class DNScaleClient:
             zone_id, name = item.get("id"), item.get("name")
             if not isinstance(zone_id, str) or not isinstance(name, str):
                 raise MalformedResponseError(
-                    f"a zone in the zone list lacks an id or name: {item!r}"
+                    f"a zone in the zone list lacks an id or name: {self._transport.quote(item)}"
                 )
             zones.append(Zone(id=zone_id, name=normalize_name(name)))
         return zones
@@ -148,30 +163,34 @@ class DNScaleClient:
             record = TxtRecord(zone_id, None, normalize_name(name), content)
         return CreatedRecord(record, preexisting=False)
 
-    def delete_record(self, zone_id: str, record_id: str) -> None:
+    def delete_record(self, zone_id: str, record_id: str, *, deadline: float | None = None) -> None:
         path = f"/zones/{quote(zone_id, safe='')}/records/{quote(record_id, safe='')}"
-        self._transport.request("DELETE", path, policy=CLEANUP_POLICY)
+        self._transport.request("DELETE", path, policy=CLEANUP_POLICY, deadline=deadline)
 
-    def delete_txt_value(self, zone_id: str, name: str, content: str) -> None:
+    def delete_txt_value(
+        self, zone_id: str, name: str, content: str, *, deadline: float | None = None
+    ) -> None:
         """Delete one TXT value by name. Never without ``content``: that would drop the RRset."""
         if not content:
             raise ValueError("refusing to delete a TXT RRset without naming the value")
         path = (
             f"/zones/{quote(zone_id, safe='')}/records/by-name/{quote(absolute(name), safe='')}/TXT"
         )
-        self._transport.request("DELETE", path, params={"content": content}, policy=CLEANUP_POLICY)
+        self._transport.request(
+            "DELETE", path, params={"content": content}, policy=CLEANUP_POLICY, deadline=deadline
+        )
 
-    def delete_txt(self, record: TxtRecord) -> None:
+    def delete_txt(self, record: TxtRecord, *, deadline: float | None = None) -> None:
         """Delete one value: by id; when the id is unknown or gone (404), by name with the exact
-        value. Already gone is fine."""
+        value. Already gone is fine. ``deadline``: when a cleanup of several must be over."""
         if record.id is not None:
             try:
-                self.delete_record(record.zone_id, record.id)
+                self.delete_record(record.zone_id, record.id, deadline=deadline)
                 return
             except NotFoundError:
                 logger.debug("Record id %s is gone; deleting %s by name", record.id, record.name)
         try:
-            self.delete_txt_value(record.zone_id, record.name, record.content)
+            self.delete_txt_value(record.zone_id, record.name, record.content, deadline=deadline)
         except NotFoundError:
             logger.debug("TXT value at %s was already removed", record.name)
 
@@ -194,26 +213,25 @@ class DNScaleClient:
         or neither: an explicit ``has_more: false``, reaching ``total``, or an empty page ends it.
         Once the first page tells the total and the server's page size, the next pages are
         fetched a few at a time; a short page in the middle (the list changed meanwhile) makes
-        the rest of that batch be fetched again from where it really ends.
+        the rest of that batch be fetched again from where it really ends. At most
+        ``MAX_PAGES`` pages are read, and a page that repeats an earlier one is refused.
         """
-        items: list[JSONObject] = []
+        listing = _Listing(path, key)
         offset, step, total = 0, 0, None
-        for _ in range(MAX_PAGES):
-            batch: list[int] = (
-                list(range(offset, total, step))[:PAGE_WORKERS] if step and total else []
-            )
+        while True:  # each turn reads a page at least, and a listing takes MAX_PAGES at most
+            room = listing.pages_left()
+            batch = list(itertools.islice(range(offset, total or 0, step or 1), room))
             for page, pagination in self._pages(path, key, batch or [offset], page_size, deadline):
                 if not page:
-                    return items
-                items.extend(page)
+                    return listing.items
+                listing.add(page, offset)
                 offset += len(page)
                 step = step or len(page)
-                total = _total(pagination)
+                total = listing.check_total(_total(pagination), step)
                 if _is_last_page(pagination, offset):
-                    return items
+                    return listing.items
                 if len(page) < step:
                     break
-        raise MalformedResponseError(f"GET {path}: still more pages after {MAX_PAGES}")
 
     def _pages(
         self, path: str, key: str, offsets: list[int], page_size: int, deadline: float | None
@@ -232,6 +250,54 @@ class DNScaleClient:
             return [page(offsets[0])]
         with ThreadPoolExecutor(max_workers=len(offsets)) as pool:
             return list(pool.map(page, offsets))
+
+
+class _Listing:
+    """The items of one listing so far, and the checks that keep it bounded."""
+
+    def __init__(self, path: str, key: str) -> None:
+        self.path, self.key = path, key
+        self.items: list[JSONObject] = []
+        self._seen_ids: set[object] = set()
+        self._pages = 0
+        self._fix = (
+            ". If the account really holds that many zones, use an API token limited to the "
+            "zones certbot needs"
+            if key == "zones"
+            else ""
+        )
+
+    def add(self, page: list[JSONObject], offset: int) -> None:
+        """Keep a page's items; a page whose every item has an id seen before is refused (an
+        API, or a proxy, repeating itself would go on for ever)."""
+        self._pages += 1
+        ids = [item.get("id") for item in page]
+        if all(isinstance(i, str) and i in self._seen_ids for i in ids):
+            raise MalformedResponseError(
+                f"GET {self.path}: the page at offset {offset} repeats {self.key} of an earlier "
+                "page; the API does not page as it should"
+            )
+        self._seen_ids.update(i for i in ids if isinstance(i, str))
+        self.items.extend(page)
+
+    def pages_left(self) -> int:
+        """How many pages the next turn may fetch at once (at least one); refused when the
+        listing has had its ``MAX_PAGES``."""
+        if self._pages >= MAX_PAGES:
+            raise MalformedResponseError(
+                f"GET {self.path}: still more {self.key} after {MAX_PAGES} pages "
+                f"({len(self.items)} {self.key}), the most this client reads{self._fix}"
+            )
+        return min(PAGE_WORKERS, MAX_PAGES - self._pages)
+
+    def check_total(self, total: int | None, step: int) -> int | None:
+        """``total``, refused when reading it would take more than ``MAX_PAGES`` pages."""
+        if total is not None and total > MAX_PAGES * step:
+            raise MalformedResponseError(
+                f"GET {self.path}: the API counts {total} {self.key}, more than this client "
+                f"reads ({MAX_PAGES} pages of {step}){self._fix}"
+            )
+        return total
 
 
 def _total(pagination: object) -> int | None:
