@@ -110,7 +110,7 @@ class Exchange:
         if interrupted:
             raise CancelledCallError(f"{what}: stopped after receiving {received}")
         raise DeadlineError(
-            f"{what}: no complete answer within the {budget_seconds:.0f} s one call may take "
+            f"{what}: no complete answer within the {budget_seconds:g} s this call may take "
             f"(received {received})"
         )
 
@@ -181,7 +181,7 @@ class Exchange:
                 raise MalformedResponseError(
                     f"{response.request.method} {_shown_url(response)}: the answer is larger than "
                     f"the {_mib(MAX_ANSWER_BYTES)} an answer of the DNScale API may have; stopped "
-                    "reading it",
+                    f"reading it after {received} bytes",
                     status=response.status_code,
                 )
             chunks.append(chunk)

@@ -77,14 +77,15 @@ class Answer:
         """The start of the body as text, whitespace collapsed, at most ``limit`` characters,
         redacted: for messages and logs.
 
-        Only the first bytes are decoded (an answer may be megabytes long). A word cut at the end
-        of those bytes is dropped, so that no piece of a secret it may hold is shown.
+        Only the first bytes are decoded (an answer may be megabytes long); when that cuts the
+        body, the last characters, as many as a secret may take, are dropped too: a secret cut in
+        two would not be recognised, and no piece of one may be shown.
         """
         head = self.body[: limit * EXCERPT_BYTES_PER_CHAR]
-        words = self._decode(head).split()
-        if len(head) < len(self.body) and words:
-            words.pop()
-        return snippet(self.shown(" ".join(words)), limit)
+        text = self._decode(head)
+        if len(head) < len(self.body):
+            text = text[: max(0, len(text) - max(map(len, map(ascii, self.secrets)), default=0))]
+        return snippet(self.shown(text), limit)
 
     def _decode(self, body: bytes) -> str:
         charset = requests.utils.get_encoding_from_headers(dict(self.headers)) or "utf-8"

@@ -65,9 +65,11 @@ class _Failure:
 
 
 class _Call:
-    """One running call, as seen by whoever may have to stop it."""
+    """One running call, as seen by whoever may have to stop it; ``budget_seconds``: how long
+    it may take in all (from its start to its deadline)."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget_seconds: float) -> None:
+        self.budget_seconds = budget_seconds
         self._lock = threading.Lock()
         self._exchange: Exchange | None = None
         self.cancelled = False
@@ -170,7 +172,7 @@ class Transport:
         policy = policy or self.policy
         if deadline is None:
             deadline = self.clock() + policy.budget_seconds
-        call = _Call()
+        call = _Call(round(deadline - self.clock(), 1))
         with self._running_lock:
             self._running.add(call)
         try:
@@ -195,7 +197,7 @@ class Transport:
         while True:
             attempt += 1
             try:
-                failure = self._attempt(call, method, path, params, body, deadline, policy)
+                failure = self._attempt(call, method, path, params, body, deadline)
             except DNScaleError as err:
                 err.attempts = attempt
                 err.may_have_taken_effect = err.may_have_taken_effect or uncertain
@@ -231,7 +233,6 @@ class Transport:
         params: dict[str, Any] | None,
         body: JSONObject | None,
         deadline: float,
-        policy: RetryPolicy,
     ) -> JSONObject | DNScaleError:
         """Send once: the ``data`` of a success, or the failure (raised only if not retryable)."""
         self._wait_out_rate_limit(method, path, deadline)
@@ -240,7 +241,7 @@ class Transport:
         url = self.base_url + path
         logger.debug("DNScale API -> %s %s params=%s body=%s", method, url, params, body)
         started = self.clock()
-        answer = self._send(call, method, url, params, body, deadline, policy)
+        answer = self._send(call, method, url, params, body, deadline)
         if isinstance(answer, _Failure):
             if answer.retryable:
                 return answer.error
@@ -268,7 +269,6 @@ class Transport:
         params: dict[str, Any] | None,
         body: JSONObject | None,
         deadline: float,
-        policy: RetryPolicy,
     ) -> Answer | _Failure:
         """The answer, or the failure described without anything secret: requests'
         InvalidHeader, for one, quotes the whole Authorization header."""
@@ -279,7 +279,7 @@ class Transport:
             return _Failure(cancelled, retryable=False)
         try:
             return exchange.start(method, url, params, body).wait(
-                f"{method} {redact_url(url)}", policy.budget_seconds
+                f"{method} {redact_url(url)}", call.budget_seconds
             )
         except (DeadlineError, CancelledCallError) as err:
             err.may_have_taken_effect = True
