@@ -288,7 +288,7 @@ def test_an_error_echoing_the_authorization_header_shows_no_token(
     assert TOKEN not in str(err)
     assert TOKEN not in repr(err.args)
     assert err.request_id == "Bearer ***"
-    assert "rejected request with Authorization: ***" in str(err)
+    assert "rejected request with Authorization: *** [{'header': 'Bearer ***'}]" in str(err)
     assert "DNScale API <- GET" in caplog.text
     assert TOKEN not in caplog.text
 

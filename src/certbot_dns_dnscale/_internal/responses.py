@@ -180,13 +180,13 @@ def _error_details(answer: Answer, payload: object) -> tuple[str | None, str | N
         message = payload.get("message")
         return None, answer.shown(message) if isinstance(message, str) else None
     code, message = error.get("code"), error.get("message")
+    if not isinstance(message, str):
+        return answer.shown(code) if isinstance(code, str) else None, None
     details = error.get("details")
-    if isinstance(message, str) and isinstance(details, list) and details:
-        message = f"{message} {answer.quote(details)}"
-    return (
-        answer.shown(code) if isinstance(code, str) else None,
-        answer.shown(message) if isinstance(message, str) else None,
-    )
+    shown = answer.shown(message)
+    if isinstance(details, list) and details:
+        shown = f"{shown} {answer.quote(details)}"
+    return answer.shown(code) if isinstance(code, str) else None, shown
 
 
 def _describe_body(answer: Answer) -> str:
