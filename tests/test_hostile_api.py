@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from certbot_dns_dnscale._internal import client as client_module
 from certbot_dns_dnscale._internal import exchange as exchange_module
+from certbot_dns_dnscale._internal import pagination
 from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy, TxtRecord
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
@@ -244,7 +244,7 @@ def test_a_page_repeating_an_earlier_one_is_refused(
 def test_has_more_that_never_ends_stops_at_the_page_cap(
     server: MisbehavingServer, client: DNScaleClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(client_module, "MAX_PAGES", 5)
+    monkeypatch.setattr(pagination, "MAX_PAGES", 5)
 
     def page(offset: int, limit: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         return [{**zone(f"z{offset}", f"x{offset}.com")}], {"has_more": True}

@@ -19,13 +19,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+import urllib3.exceptions
 
 from certbot_dns_dnscale._internal.errors import (
     CancelledCallError,
     DeadlineError,
+    DNScaleError,
     MalformedResponseError,
+    TransportError,
 )
-from certbot_dns_dnscale._internal.redact import redact_url
+from certbot_dns_dnscale._internal.redact import describe_error, redact_url
 from certbot_dns_dnscale._internal.responses import Answer, JSONObject
 
 logger = logging.getLogger(__name__)
@@ -46,6 +49,14 @@ class Timeouts:
     connect_seconds: float
     read_seconds: float
     deadline: float
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An exchange that got no usable HTTP answer; ``retryable``: worth sending again."""
+
+    error: DNScaleError
+    retryable: bool
 
 
 class _StoppedError(Exception):
@@ -72,7 +83,8 @@ class Exchange:
         self._deadline = timeouts.deadline
         self._lock = threading.Lock()
         self._settled = threading.Event()  # the outcome is there, or the caller was interrupted
-        self._outcome: Answer | Exception | None = None
+        self._outcome_value: Answer | Exception | None = None
+        self._method = self._url = self._what = ""
         self._response: requests.Response | None = None
         self._stopped = False
         self._interrupted = False
@@ -82,6 +94,7 @@ class Exchange:
     def start(
         self, method: str, url: str, params: dict[str, Any] | None, body: JSONObject | None
     ) -> Exchange:
+        self._method, self._url, self._what = method, url, f"{method} {url}"
         thread = threading.Thread(
             target=self._run, args=(method, url, params, body), name="dnscale-api", daemon=True
         )
@@ -95,24 +108,51 @@ class Exchange:
             self._interrupted = True
         self._settled.set()
 
-    def wait(self, what: str, budget_seconds: float) -> Answer:
-        """The answer, once complete; raises what the exchange raised, or
-        :class:`DeadlineError` when the deadline comes first. ``what`` names the call."""
+    def wait(self, budget_seconds: float) -> Answer | Failure:
+        """The answer, once complete, or the failure: what the exchange raised, or a
+        :class:`DeadlineError` when the deadline comes first (``budget_seconds``: how long the
+        call was given, for the message)."""
+        try:
+            return self._outcome(budget_seconds)
+        except (DeadlineError, CancelledCallError) as err:
+            err.may_have_taken_effect = True
+            return Failure(err, retryable=False)
+        except MalformedResponseError as err:
+            return Failure(err, retryable=False)
+        except requests.exceptions.SSLError as err:
+            message = f"TLS failure talking to {self._url}: {self._describe(err)}"
+            return Failure(TransportError(message), retryable=False)
+        except (
+            requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError
+        ) as err:  # fmt: skip
+            failure = TransportError(f"{self._what}: {self._describe(err)}")
+            failure.may_have_taken_effect = not _never_sent(err)
+            return Failure(failure, retryable=True)
+        except requests.RequestException as err:
+            return Failure(TransportError(f"{self._what}: {self._describe(err)}"), False)
+
+    def _outcome(self, budget_seconds: float) -> Answer:
         self._settled.wait(max(0.0, self._deadline - self._clock()))
         with self._lock:
-            outcome, interrupted = self._outcome, self._interrupted
+            outcome, interrupted = self._outcome_value, self._interrupted
         if isinstance(outcome, Answer):
             return outcome
         if isinstance(outcome, Exception):
             raise outcome
         received = self.received()
         self._stop()
+        what = f"{self._method} {redact_url(self._url)}"
         if interrupted:
             raise CancelledCallError(f"{what}: stopped after receiving {received}")
         raise DeadlineError(
             f"{what}: no complete answer within the {budget_seconds:g} s this call may take "
             f"(received {received})"
         )
+
+    def _describe(self, err: BaseException) -> str:
+        """An error's text without anything secret: requests' InvalidHeader, for one, quotes
+        the whole Authorization header."""
+        return describe_error(err, self._secrets)
 
     def received(self) -> str:
         """What has come so far, for messages: ``HTTP 200 headers and 1234 bytes of the body``."""
@@ -134,7 +174,7 @@ class Exchange:
         except Exception as err:  # noqa: BLE001 - handed over: the caller's wait raises it
             outcome = err
         with self._lock:
-            self._outcome = outcome
+            self._outcome_value = outcome
         self._settled.set()
 
     def _talk(
@@ -238,3 +278,12 @@ def _limit_next_wait(response: requests.Response, seconds: float) -> None:
     sock = _socket_of(response)
     if sock is not None:
         sock.settimeout(max(seconds, 0.001))
+
+
+def _never_sent(err: requests.RequestException) -> bool:
+    """Whether the request surely never reached the server: no connection was made (refused,
+    no address, connect timeout)."""
+    if isinstance(err, requests.ConnectTimeout):
+        return True
+    reason = getattr(err.args[0] if err.args else None, "reason", None)
+    return isinstance(reason, urllib3.exceptions.ConnectTimeoutError)  # NewConnectionError too

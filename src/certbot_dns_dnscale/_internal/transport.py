@@ -20,18 +20,14 @@ from typing import Any
 
 import requests
 import requests.adapters
-import urllib3.exceptions
 
 from certbot_dns_dnscale._internal.errors import (
     CancelledCallError,
-    DeadlineError,
     DNScaleError,
-    MalformedResponseError,
     RateLimitedError,
     TransportError,
 )
-from certbot_dns_dnscale._internal.exchange import Exchange, Timeouts
-from certbot_dns_dnscale._internal.redact import describe_error, redact_url
+from certbot_dns_dnscale._internal.exchange import Exchange, Failure, Timeouts
 from certbot_dns_dnscale._internal.responses import Answer, JSONObject, data_of, quote_value
 
 logger = logging.getLogger(__name__)
@@ -54,14 +50,6 @@ class RetryPolicy:
     max_delay_seconds: float = 8.0
     max_retry_after_seconds: float = 30.0
     budget_seconds: float = 90.0
-
-
-@dataclass(frozen=True)
-class _Failure:
-    """A request that got no usable HTTP answer."""
-
-    error: DNScaleError
-    retryable: bool
 
 
 class _Call:
@@ -242,7 +230,7 @@ class Transport:
         logger.debug("DNScale API -> %s %s params=%s body=%s", method, url, params, body)
         started = self.clock()
         answer = self._send(call, method, url, params, body, deadline)
-        if isinstance(answer, _Failure):
+        if isinstance(answer, Failure):
             if answer.retryable:
                 return answer.error
             raise answer.error  # raised here, not in an except block: nothing chained to it
@@ -269,37 +257,14 @@ class Transport:
         params: dict[str, Any] | None,
         body: JSONObject | None,
         deadline: float,
-    ) -> Answer | _Failure:
-        """The answer, or the failure described without anything secret: requests'
-        InvalidHeader, for one, quotes the whole Authorization header."""
+    ) -> Answer | Failure:
+        """The answer, or the failure (described without anything secret)."""
         timeouts = Timeouts(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS, deadline)
         exchange = Exchange(self._session, self._secrets, self.clock, timeouts)
         if not call.attach(exchange):
             cancelled = CancelledCallError(f"{method} {url}: stopped before it was sent")
-            return _Failure(cancelled, retryable=False)
-        try:
-            return exchange.start(method, url, params, body).wait(
-                f"{method} {redact_url(url)}", call.budget_seconds
-            )
-        except (DeadlineError, CancelledCallError) as err:
-            err.may_have_taken_effect = True
-            return _Failure(err, retryable=False)
-        except MalformedResponseError as err:
-            return _Failure(err, retryable=False)
-        except requests.exceptions.SSLError as err:
-            message = f"TLS failure talking to {url}: {self._describe(err)}"
-            return _Failure(TransportError(message), retryable=False)
-        except (
-            requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError
-        ) as err:  # fmt: skip
-            failure = TransportError(f"{method} {url}: {self._describe(err)}")
-            failure.may_have_taken_effect = not _never_sent(err)
-            return _Failure(failure, retryable=True)
-        except requests.RequestException as err:
-            return _Failure(TransportError(f"{method} {url}: {self._describe(err)}"), False)
-
-    def _describe(self, err: BaseException) -> str:
-        return describe_error(err, self._secrets)
+            return Failure(cancelled, retryable=False)
+        return exchange.start(method, url, params, body).wait(call.budget_seconds)
 
     def _pause_everyone(self, seconds: float) -> None:
         with self._pause_lock:
@@ -339,12 +304,3 @@ class Transport:
         if self.clock() + delay >= deadline:
             return None
         return delay
-
-
-def _never_sent(err: requests.RequestException) -> bool:
-    """Whether the request surely never reached the server: no connection was made (refused,
-    no address, connect timeout)."""
-    if isinstance(err, requests.ConnectTimeout):
-        return True
-    reason = getattr(err.args[0] if err.args else None, "reason", None)
-    return isinstance(reason, urllib3.exceptions.ConnectTimeoutError)  # NewConnectionError too
