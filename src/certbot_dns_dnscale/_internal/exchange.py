@@ -14,7 +14,7 @@ import contextlib
 import logging
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,7 +211,7 @@ class Exchange:
         """The body, decompressed, read in chunks: after each, the cap and the deadline are
         checked and the next wait for bytes is bounded by what is left of the deadline."""
         chunks = []
-        for chunk in response.iter_content(CHUNK_BYTES):
+        for chunk in _pieces(response):
             with self._lock:
                 self._received_bytes += len(chunk)
                 received, stopped = self._received_bytes, self._stopped
@@ -239,6 +239,28 @@ class Exchange:
         if sock is not None:
             with contextlib.suppress(OSError):  # already closed
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+def _pieces(response: requests.Response) -> Iterator[bytes]:
+    """The body as it comes, decompressed: with urllib3 2.3 or later what each read brings (at
+    most ``CHUNK_BYTES``), so that progress and the deadline are checked as bytes come; with an
+    older urllib3 (Debian 12's 1.26) in pieces of ``CHUNK_BYTES``, where the caller's deadline
+    is what bounds a trickle. urllib3's errors are raised as requests raises them."""
+    read1 = getattr(response.raw, "read1", None)
+    if read1 is None:
+        yield from response.iter_content(CHUNK_BYTES)
+        return
+    try:
+        while piece := read1(CHUNK_BYTES, decode_content=True):
+            yield piece
+    except urllib3.exceptions.SSLError as err:
+        raise requests.exceptions.SSLError(err) from err
+    except urllib3.exceptions.ProtocolError as err:
+        raise requests.exceptions.ChunkedEncodingError(err) from err
+    except urllib3.exceptions.DecodeError as err:
+        raise requests.exceptions.ContentDecodingError(err) from err
+    except urllib3.exceptions.ReadTimeoutError as err:
+        raise requests.exceptions.ConnectionError(err) from err
 
 
 def _refuse_announced_oversize(response: requests.Response) -> None:
