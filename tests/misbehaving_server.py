@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import json
 import threading
-import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -274,15 +273,5 @@ def pages(
         limit = int(handler.query.get("limit", ["100"])[0])
         items, pagination = make_page(offset, limit)
         json_answer(200, envelope({key: items, "pagination": pagination}))(handler)
-
-    return behave
-
-
-def slowly(behaviour: Behaviour, seconds: float) -> Behaviour:
-    """``behaviour`` after a pause (a server slow to answer at all)."""
-
-    def behave(handler: Handler) -> None:
-        time.sleep(seconds)
-        behaviour(handler)
 
     return behave

@@ -87,6 +87,20 @@ def test_a_body_trickled_a_byte_at_a_time_ends_at_the_calls_deadline(
     assert len(server.requests_to("/zones")) == 1  # no retry past the deadline
 
 
+def test_a_call_past_its_deadline_shuts_its_connection(
+    server: MisbehavingServer, client: DNScaleClient
+) -> None:
+    """The exchange's own thread ends too: the server sees the connection go, long before its
+    trickle (30 s) would have ended."""
+    server.serve("/zones", trickle(ZONES_BODY.encode()))
+    with pytest.raises(DeadlineError):
+        client.list_zones()
+    deadline = time.monotonic() + 10
+    while not server.sent_bytes and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert 0 < server.sent_bytes[0] < len(ZONES_BODY)
+
+
 def test_a_chunked_body_that_never_ends_ends_at_the_calls_deadline(
     server: MisbehavingServer, client: DNScaleClient
 ) -> None:

@@ -102,8 +102,8 @@ class Exchange:
         return self
 
     def interrupt(self) -> None:
-        """Stop waiting for this exchange (from another thread): :meth:`wait` raises
-        :class:`CancelledCallError` at once."""
+        """Stop waiting for this exchange (from another thread): :meth:`wait` gives a
+        :class:`CancelledCallError` failure at once."""
         with self._lock:
             self._interrupted = True
         self._settled.set()
