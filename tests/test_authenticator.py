@@ -476,10 +476,14 @@ def test_cleanup_failure_is_a_warning_naming_the_record_left_behind(
     )
     auth.cleanup([first, second])
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    credentials = auth.conf("credentials")
     assert warnings == [
         f"Could not remove the TXT record _acme-challenge.example.com with value "
         f"{value_of(first)!r} (zone id z-com): token revoked (HTTP 401 UNAUTH). It is left behind: "
-        "delete it in the DNScale dashboard."
+        f"delete it in the DNScale dashboard, or `certbot-dns-dnscale sweep --credentials "
+        f"{credentials}` removes it (and any other leftover of this plugin) once it is 6 hours "
+        "old; add --older-than 30m to remove it sooner when no other certbot run is using this "
+        "token."
     ]
     org_delete = ("DELETE", f"/v1/zones/z-org/records/{record_id(value_of(second))}")
     assert org_delete in calls(api)  # the other cleanup still ran

@@ -12,6 +12,7 @@ import requests
 import requests_mock as rm
 
 from certbot_dns_dnscale._internal import client as client_module
+from certbot_dns_dnscale._internal import pagination
 from certbot_dns_dnscale._internal import transport as transport_module
 from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
 from certbot_dns_dnscale._internal.errors import (
@@ -165,7 +166,7 @@ def test_once_the_total_is_known_pages_are_fetched_several_at_once() -> None:
     with Sandbox(SandboxSettings(extra_zones=996, api_latency_ms=20)) as sandbox:
         client = DNScaleClient(sandbox.settings.token, sandbox.api_url + "/v1", user_agent="t")
         assert len(client.list_zones()) == 1000
-        assert sandbox.api.max_in_flight == client_module.PAGE_WORKERS
+        assert sandbox.api.max_in_flight == pagination.PAGE_WORKERS
         assert len(sandbox.calls) == 10
 
 
@@ -202,10 +203,12 @@ def test_zone_list_without_pagination_stops_on_an_empty_page(
 def test_zone_list_that_never_ends_is_cut_off(
     client: DNScaleClient, requests_mock: rm.Mocker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(client_module, "MAX_PAGES", 3)
-    requests_mock.get(ZONES_URL, json=zones_page([zone("z", "x.com")], has_more=True))
-    with pytest.raises(MalformedResponseError, match="still more pages after 3"):
+    monkeypatch.setattr(pagination, "MAX_PAGES", 3)
+    pages = ({"json": zones_page([zone(f"z{i}", f"x{i}.com")], has_more=True)} for i in range(9))
+    requests_mock.get(ZONES_URL, list(pages))
+    with pytest.raises(MalformedResponseError, match="still more zones after 3 pages"):
         client.list_zones()
+    assert requests_mock.call_count == 3
 
 
 def test_zone_names_are_normalised(client: DNScaleClient, requests_mock: rm.Mocker) -> None:

@@ -86,3 +86,10 @@ def test_describe_error_names_the_type_and_redacts_the_message() -> None:
 
 def test_describe_error_of_an_empty_exception_is_its_type() -> None:
     assert describe_error(TimeoutError()) == "TimeoutError"
+
+
+def test_redacting_again_keeps_what_follows_a_masked_authorization_value() -> None:
+    once = redact(f"rejected Authorization: Bearer {TOKEN}", [TOKEN])
+    assert once == "rejected Authorization: ***"
+    line = f"[{once}] (HTTP 400, request id r-1)"
+    assert redact(line, [TOKEN]) == line

@@ -18,7 +18,7 @@ from certbot_dns_dnscale._internal.client import CreatedRecord, DNScaleClient
 from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError
 from certbot_dns_dnscale._internal.errors import ChallengeError, DNScaleError
-from certbot_dns_dnscale._internal.hints import Context, explain
+from certbot_dns_dnscale._internal.hints import Context, explain, sweep_advice
 from certbot_dns_dnscale._internal.marks import ImpossibleMarkError, make_mark, read_mark
 from certbot_dns_dnscale._internal.name_rules import CHALLENGE_PREFIX, name_problem
 from certbot_dns_dnscale._internal.waiting import WaitSettings, wait_for_records
@@ -28,6 +28,10 @@ from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name,
 logger = logging.getLogger(__name__)
 
 CONCURRENT_API_CALLS = 4  # small: DNScale's rate limits are not published
+IN_FLIGHT_GRACE_SECONDS = 10.0
+"""After an interruption, how long creates still on their way may take to finish before they are
+stopped: an answer already coming arrives well within it, and it leaves most of a service
+manager's stop timeout (systemd's is 90 s) to the deletes."""
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -66,6 +70,7 @@ class ChallengeBatch:
         self._wait = wait
         self._notify = notify
         self._created: dict[Challenge, CreatedRecord] = {}
+        self._unsettled: dict[Challenge, Plan] = {}  # creates on their way, or that may be stored
         self._dns_client: DnsClient | None = None
         self._cname_lookups_work = True
         self._lock = threading.Lock()  # the pool's threads share what was created
@@ -86,15 +91,23 @@ class ChallengeBatch:
         wait_for_records(records, self._zones(), self._dns, self._wait, self._notify)
 
     def cleanup(self, challenges: list[Challenge]) -> None:
-        """Delete, concurrently, exactly the records this run created; never raises.
+        """Delete, concurrently, exactly the records this run created; never raises, and is
+        over within one cleanup call's budget (``CLEANUP_POLICY``).
 
-        After an interruption (SIGTERM, Ctrl-C) creates may still be on their way: they are
-        waited for first, so that a record stored a moment later is not left behind.
+        After an interruption (SIGTERM, Ctrl-C) creates may still be on their way: they get
+        ``IN_FLIGHT_GRACE_SECONDS`` to finish, so that a record stored a moment later is deleted
+        too; then they are stopped. Each create that may have been stored without us knowing is
+        named, with the command that removes it.
         """
+        deadline = self._client.cleanup_deadline()
         with self._lock:
             in_flight = list(self._in_flight)
-        futures.wait(in_flight, timeout=self._client.retry_budget_seconds)
-        self._map_concurrently(self._delete, challenges)
+        _, pending = futures.wait(in_flight, timeout=IN_FLIGHT_GRACE_SECONDS)
+        if pending:
+            self._client.cancel_running_calls()
+            futures.wait(pending, timeout=self._client.seconds_until(deadline))
+        self._map_concurrently(lambda challenge: self._delete(challenge, deadline), challenges)
+        self._warn_unsettled(challenges)
 
     def close(self) -> None:
         """Release the API client's connections (a batch can still be used afterwards)."""
@@ -163,11 +176,17 @@ class ChallengeBatch:
     def _create(self, plan: Plan) -> None:
         target, zone = plan.chain[-1], plan.zone
         context = self._context("create the TXT record " + target, zone, target)
+        key = _key(plan.validation_name, plan.validation)
+        with self._lock:
+            self._unsettled[key] = plan
         try:
             created = self._client.create_txt_record(
                 zone.id, target, plan.validation, ttl=self._ttl_seconds, comment=_mark(plan)
             )
         except DNScaleError as err:
+            if not err.may_have_taken_effect:
+                with self._lock:
+                    self._unsettled.pop(key, None)
             raise ChallengeError(explain(err, context)) from err
         if created.record.disabled:
             created = self._enable_if_ours(created, zone, target)
@@ -179,7 +198,8 @@ class ChallengeBatch:
         else:
             logger.debug("Created TXT record %s in zone %s", created.record, zone.name)
         with self._lock:
-            self._created[_key(plan.validation_name, plan.validation)] = created
+            self._created[key] = created
+            self._unsettled.pop(key, None)
 
     def _enable_if_ours(self, created: CreatedRecord, zone: Zone, target: str) -> CreatedRecord:
         """The value is there but disabled, so DNS does not serve it and the CA would fail to
@@ -205,20 +225,37 @@ class ChallengeBatch:
         )  # fmt: skip
         return CreatedRecord(enabled, created.preexisting)
 
-    def _delete(self, challenge: Challenge) -> None:
+    def _delete(self, challenge: Challenge, deadline: float) -> None:
         validation_name, validation = challenge
         with self._lock:
             created = self._created.pop(_key(validation_name, validation), None)
         if created is None or created.preexisting:
             return  # certbot calls cleanup for every challenge; only ours are deleted
         try:
-            self._client.delete_txt(created.record)
+            self._client.delete_txt(created.record, deadline=deadline)
         except Exception as err:  # noqa: BLE001 - a raise here would stop certbot's other cleanups
             logger.warning(
                 "Could not remove the TXT record %s with value %r (zone id %s): %s. "
-                "It is left behind: delete it in the DNScale dashboard.",
+                "It is left behind: delete it in the DNScale dashboard, or %s.",
                 created.record.name, validation, created.record.zone_id, err,
+                self._sweep_advice(),
             )  # fmt: skip
+
+    def _warn_unsettled(self, challenges: list[Challenge]) -> None:
+        """Name each create whose answer never came (cut short, timed out, stopped): DNScale
+        may have stored the record without this run knowing its id."""
+        with self._lock:
+            unsettled = [self._unsettled.pop(_key(*c), None) for c in challenges]
+        for plan in unsettled:
+            if plan is not None:
+                logger.warning(
+                    "The creation of the TXT record %s with value %r (zone %s) got no answer: "
+                    "DNScale may have stored it, and it is then left behind. %s.",
+                    plan.chain[-1], plan.validation, plan.zone.name, self._sweep_advice(),
+                )  # fmt: skip
+
+    def _sweep_advice(self) -> str:
+        return sweep_advice(self._credentials_path)
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from certbot_dns_dnscale._internal.errors import (
     MalformedResponseError,
     NotFoundError,
 )
+from certbot_dns_dnscale._internal.pagination import Page, read_listing
 from certbot_dns_dnscale._internal.responses import JSONObject
 from certbot_dns_dnscale._internal.transport import RetryPolicy, Transport, _equal_jitter
 from certbot_dns_dnscale._internal.zones import Zone, absolute, normalize_name
@@ -23,8 +24,6 @@ logger = logging.getLogger(__name__)
 
 ZONES_PAGE_SIZE = 100
 RECORDS_PAGE_SIZE = 1000
-MAX_PAGES = 1000
-PAGE_WORKERS = 4  # pages fetched at once once the total is known
 CLEANUP_POLICY = RetryPolicy(max_retry_after_seconds=300.0, budget_seconds=330.0)
 """Deletes wait out a rate limit of up to 5 minutes: a record left behind is worse than a wait."""
 HTTP_FORBIDDEN = 403  # a key limited to names may be refused the record listing
@@ -92,6 +91,17 @@ class DNScaleClient:
         """How long one call may take, retries included."""
         return self._transport.policy.budget_seconds
 
+    def cleanup_deadline(self) -> float:
+        """When a cleanup starting now must be over: one cleanup call's budget from now."""
+        return self._transport.clock() + CLEANUP_POLICY.budget_seconds
+
+    def seconds_until(self, deadline: float) -> float:
+        return max(0.0, deadline - self._transport.clock())
+
+    def cancel_running_calls(self) -> None:
+        """Stop the calls running now (they raise ``CancelledCallError``); later ones run."""
+        self._transport.cancel_running()
+
     # -- the API -------------------------------------------------------------------------------
 
     def list_zones(self) -> list[Zone]:
@@ -101,7 +111,7 @@ class DNScaleClient:
             zone_id, name = item.get("id"), item.get("name")
             if not isinstance(zone_id, str) or not isinstance(name, str):
                 raise MalformedResponseError(
-                    f"a zone in the zone list lacks an id or name: {item!r}"
+                    f"a zone in the zone list lacks an id or name: {self._transport.quote(item)}"
                 )
             zones.append(Zone(id=zone_id, name=normalize_name(name)))
         return zones
@@ -163,30 +173,34 @@ class DNScaleClient:
             record, disabled=False
         )
 
-    def delete_record(self, zone_id: str, record_id: str) -> None:
+    def delete_record(self, zone_id: str, record_id: str, *, deadline: float | None = None) -> None:
         path = f"/zones/{quote(zone_id, safe='')}/records/{quote(record_id, safe='')}"
-        self._transport.request("DELETE", path, policy=CLEANUP_POLICY)
+        self._transport.request("DELETE", path, policy=CLEANUP_POLICY, deadline=deadline)
 
-    def delete_txt_value(self, zone_id: str, name: str, content: str) -> None:
+    def delete_txt_value(
+        self, zone_id: str, name: str, content: str, *, deadline: float | None = None
+    ) -> None:
         """Delete one TXT value by name. Never without ``content``: that would drop the RRset."""
         if not content:
             raise ValueError("refusing to delete a TXT RRset without naming the value")
         path = (
             f"/zones/{quote(zone_id, safe='')}/records/by-name/{quote(absolute(name), safe='')}/TXT"
         )
-        self._transport.request("DELETE", path, params={"content": content}, policy=CLEANUP_POLICY)
+        self._transport.request(
+            "DELETE", path, params={"content": content}, policy=CLEANUP_POLICY, deadline=deadline
+        )
 
-    def delete_txt(self, record: TxtRecord) -> None:
+    def delete_txt(self, record: TxtRecord, *, deadline: float | None = None) -> None:
         """Delete one value: by id; when the id is unknown or gone (404), by name with the exact
-        value. Already gone is fine."""
+        value. Already gone is fine. ``deadline``: when a cleanup of several must be over."""
         if record.id is not None:
             try:
-                self.delete_record(record.zone_id, record.id)
+                self.delete_record(record.zone_id, record.id, deadline=deadline)
                 return
             except NotFoundError:
                 logger.debug("Record id %s is gone; deleting %s by name", record.id, record.name)
         try:
-            self.delete_txt_value(record.zone_id, record.name, record.content)
+            self.delete_txt_value(record.zone_id, record.name, record.content, deadline=deadline)
         except NotFoundError:
             logger.debug("TXT value at %s was already removed", record.name)
 
@@ -235,39 +249,16 @@ class DNScaleClient:
     def _paginate(
         self, path: str, key: str, page_size: int, *, deadline: float | None = None
     ) -> list[JSONObject]:
-        """The items of every page, advancing by what each page really held.
-
-        Servers may cap the page size below what we ask, and send ``has_more``, ``total``, both
-        or neither: an explicit ``has_more: false``, reaching ``total``, or an empty page ends it.
-        Once the first page tells the total and the server's page size, the next pages are
-        fetched a few at a time; a short page in the middle (the list changed meanwhile) makes
-        the rest of that batch be fetched again from where it really ends.
-        """
-        items: list[JSONObject] = []
-        offset, step, total = 0, 0, None
-        for _ in range(MAX_PAGES):
-            batch: list[int] = (
-                list(range(offset, total, step))[:PAGE_WORKERS] if step and total else []
-            )
-            for page, pagination in self._pages(path, key, batch or [offset], page_size, deadline):
-                if not page:
-                    return items
-                items.extend(page)
-                offset += len(page)
-                step = step or len(page)
-                total = _total(pagination)
-                if _is_last_page(pagination, offset):
-                    return items
-                if len(page) < step:
-                    break
-        raise MalformedResponseError(f"GET {path}: still more pages after {MAX_PAGES}")
+        return read_listing(
+            path, key, lambda offsets: self._pages(path, key, offsets, page_size, deadline)
+        )
 
     def _pages(
         self, path: str, key: str, offsets: list[int], page_size: int, deadline: float | None
-    ) -> list[tuple[list[JSONObject], object]]:
+    ) -> list[Page]:
         """The pages at ``offsets``, in that order; several at once when there are several."""
 
-        def page(offset: int) -> tuple[list[JSONObject], object]:
+        def page(offset: int) -> Page:
             params = {"offset": offset, "limit": page_size}
             data = self._transport.request("GET", path, params=params, deadline=deadline)
             items = data.get(key)
@@ -279,21 +270,6 @@ class DNScaleClient:
             return [page(offsets[0])]
         with ThreadPoolExecutor(max_workers=len(offsets)) as pool:
             return list(pool.map(page, offsets))
-
-
-def _total(pagination: object) -> int | None:
-    total = pagination.get("total") if isinstance(pagination, dict) else None
-    return total if isinstance(total, int) and not isinstance(total, bool) else None
-
-
-def _is_last_page(pagination: object, offset: int) -> bool:
-    if not isinstance(pagination, dict):
-        return False
-    has_more = pagination.get("has_more")
-    if isinstance(has_more, bool):
-        return not has_more
-    total = pagination.get("total")
-    return isinstance(total, int) and offset >= total
 
 
 def _unquote(content: str) -> str:

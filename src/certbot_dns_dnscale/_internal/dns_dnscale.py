@@ -123,8 +123,10 @@ class Authenticator(dns_common.DNSAuthenticator):
     def cleanup(self, achalls: list[achallenges.AnnotatedChallenge]) -> None:
         """Delete exactly the records this run created; never raises."""
         if self._attempt_cleanup and self._batch is not None:
-            self._batch.cleanup(_challenge_values(achalls))
-            self._batch.close()
+            try:
+                self._batch.cleanup(_challenge_values(achalls))
+            finally:
+                self._batch.close()
 
     def _perform(self, domain: str, validation_name: str, validation: str) -> None:
         raise NotImplementedError("perform() hands the whole batch over at once")

@@ -26,6 +26,9 @@ class DNScaleError(Exception):
         self.request_id = request_id
         self.attempts = attempts
         self.retry_after_seconds = retry_after_seconds
+        # The request may have reached DNScale without its answer reaching us (a timeout, a
+        # dropped connection, a gateway's 5xx): what it asked for may have been done.
+        self.may_have_taken_effect = False
 
     def __str__(self) -> str:
         parts = [self.message]
@@ -56,6 +59,15 @@ class RateLimitedError(ApiError):
 
 class TransportError(DNScaleError):
     """No usable HTTP answer: connection refused or dropped, DNS failure, timeout, TLS error."""
+
+
+class DeadlineError(TransportError):
+    """The call's time budget ran out before its answer was complete (a server or proxy that
+    trickles, or never ends, its answer)."""
+
+
+class CancelledCallError(TransportError):
+    """The call was stopped from outside (cleanup after an interruption) before it ended."""
 
 
 class MalformedResponseError(DNScaleError):

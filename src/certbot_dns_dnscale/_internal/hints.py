@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 from dataclasses import dataclass
 
 from certbot_dns_dnscale._internal.errors import (
+    DeadlineError,
     DNScaleError,
     MalformedResponseError,
     RateLimitedError,
@@ -12,6 +15,7 @@ from certbot_dns_dnscale._internal.errors import (
 )
 
 SCOPES = "zones:read, records:read and records:write"
+SWEEP_DEFAULT_AGE = "6 hours"  # certbot-dns-dnscale sweep's --older-than default (cli.py)
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,12 @@ def diagnose(err: DNScaleError, ctx: Context) -> str:
     """What failed, the likely cause and the fix, in one or two sentences."""
     where = f" in zone {ctx.zone}" if ctx.zone else ""
     failed = f"Could not {ctx.action}{where}"
+    if isinstance(err, DeadlineError):
+        return (
+            f"{failed}: the DNScale API at {ctx.api_url} did not finish answering in time. Try "
+            "again later; if it lasts, look for a proxy or firewall between this machine and "
+            f"the API that holds answers back (dns_dnscale_api_url in {ctx.credentials_path})."
+        )
     if isinstance(err, TransportError):
         return (
             f"{failed}: the DNScale API at {ctx.api_url} could not be reached. Check this "
@@ -86,3 +96,13 @@ def _diagnosis_by_status(err: DNScaleError, ctx: Context, failed: str) -> str:
             "lasts, give DNScale support the request id below."
         )
     return f"{failed}: the DNScale API refused the request."
+
+
+def sweep_advice(credentials_path: str) -> str:
+    """The command that removes what a run may have left behind, with this credentials file."""
+    path = os.path.abspath(os.path.expanduser(credentials_path))
+    return (
+        f"`certbot-dns-dnscale sweep --credentials {shlex.quote(path)}` removes it (and any "
+        f"other leftover of this plugin) once it is {SWEEP_DEFAULT_AGE} old; add --older-than "
+        "30m to remove it sooner when no other certbot run is using this token"
+    )

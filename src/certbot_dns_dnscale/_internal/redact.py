@@ -21,7 +21,9 @@ _BEARER = re.compile(r"""(?i)\b(bearer)(\s+)[^\s'"]+""")
 _QUOTED_AUTHORIZATION = re.compile(
     r"""(?i)(authorization['"]?\s*[:=]\s*)(['"])(?:\\.|(?!\2).)*\2"""
 )
-_AUTHORIZATION = re.compile(r"(?i)(authorization\s*[:=]\s*)(?!['\"])[^\r\n]*")
+# to the end of the line (a header's value), unless already masked: redacting twice changes
+# nothing, and what follows a masked value stays readable
+_AUTHORIZATION = re.compile(r"(?i)(authorization\s*[:=](?!\s*(?:['\"]|\*\*\*))\s*)[^\r\n]*")
 _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@'\"<>]*@")
 _SECRET_SEPARATORS = re.compile(r"[\s\x00-\x1f\x7f]+")
 

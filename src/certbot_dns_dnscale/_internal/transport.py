@@ -1,8 +1,11 @@
-"""HTTP transport to the DNScale API: one session, timeouts, bounded retries, ``Retry-After``.
+"""HTTP transport to the DNScale API: one session, a deadline per call, bounded retries,
+``Retry-After``.
 
-Every call has a timeout; transient faults (429, 408, 500/502/503/504, dropped connections,
-timeouts) are retried a bounded number of times within one time budget, honouring
-``Retry-After``. It knows nothing of zones or records.
+Every call has one deadline covering all of it: each exchange (connect, headers and body, see
+``exchange``), the retries and the waits between them. Transient faults (429, 408,
+500/502/503/504, dropped connections, timeouts) are retried a bounded number of times within
+it, honouring ``Retry-After``. The calls running can be stopped from outside (cleanup after an
+interruption). It knows nothing of zones or records.
 """
 
 from __future__ import annotations
@@ -18,16 +21,22 @@ from typing import Any
 import requests
 import requests.adapters
 
-from certbot_dns_dnscale._internal.errors import DNScaleError, RateLimitedError, TransportError
-from certbot_dns_dnscale._internal.redact import describe_error, redact
-from certbot_dns_dnscale._internal.responses import JSONObject, data_of, snippet
+from certbot_dns_dnscale._internal.errors import (
+    CancelledCallError,
+    DNScaleError,
+    RateLimitedError,
+    TransportError,
+)
+from certbot_dns_dnscale._internal.exchange import Exchange, Failure, Timeouts
+from certbot_dns_dnscale._internal.responses import Answer, JSONObject, data_of, quote_value
 
 logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5.0
-READ_TIMEOUT_SECONDS = 10.0
+READ_TIMEOUT_SECONDS = 10.0  # each wait for bytes; the call's deadline bounds the whole answer
 CONNECTION_POOL_SIZE = 10
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+LOGGED_ANSWER_CHARS = 500
 
 ReplayCheck = Callable[[float], JSONObject | None]
 
@@ -43,12 +52,28 @@ class RetryPolicy:
     budget_seconds: float = 90.0
 
 
-@dataclass(frozen=True)
-class _Failure:
-    """A request that got no HTTP answer."""
+class _Call:
+    """One running call, as seen by whoever may have to stop it; ``budget_seconds``: how long
+    it may take in all (from its start to its deadline)."""
 
-    error: TransportError
-    retryable: bool
+    def __init__(self, budget_seconds: float) -> None:
+        self.budget_seconds = budget_seconds
+        self._lock = threading.Lock()
+        self._exchange: Exchange | None = None
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            exchange = self._exchange
+        if exchange is not None:
+            exchange.interrupt()
+
+    def attach(self, exchange: Exchange) -> bool:
+        """Make ``exchange`` the one :meth:`cancel` interrupts; False when already cancelled."""
+        with self._lock:
+            self._exchange = exchange
+            return not self.cancelled
 
 
 def _equal_jitter(delay_seconds: float) -> float:
@@ -78,6 +103,8 @@ class Transport:
         self._jitter = jitter
         self._pause_until = 0.0  # a 429's Retry-After holds back every thread, not just one
         self._pause_lock = threading.Lock()
+        self._running: set[_Call] = set()
+        self._running_lock = threading.Lock()
         self._session = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_maxsize=CONNECTION_POOL_SIZE)
         self._session.mount("https://", adapter)
@@ -100,6 +127,18 @@ class Transport:
     def close(self) -> None:
         self._session.close()
 
+    def cancel_running(self) -> None:
+        """Stop every call running now: at once where it waits for an answer, else before its
+        next attempt. It raises :class:`CancelledCallError`; calls made later are not affected."""
+        with self._running_lock:
+            running = list(self._running)
+        for call in running:
+            call.cancel()
+
+    def quote(self, value: object) -> str:
+        """A value from an answer as ``repr`` for a message: bounded and redacted."""
+        return quote_value(value, self._secrets)
+
     def request(
         self,
         method: str,
@@ -116,37 +155,67 @@ class Transport:
         ``replay_check`` is for calls that are not idempotent: before sending again after a
         failure the server may have acted on, it is asked whether the effect is already there.
         ``policy`` replaces the transport's own for this call (cleanup waits out longer limits).
+        An error that leaves open whether the server acted says so in ``may_have_taken_effect``.
         """
         policy = policy or self.policy
         if deadline is None:
             deadline = self.clock() + policy.budget_seconds
+        call = _Call(round(deadline - self.clock(), 1))
+        with self._running_lock:
+            self._running.add(call)
+        try:
+            return self._call(call, method, path, params, body, deadline, replay_check, policy)
+        finally:
+            with self._running_lock:
+                self._running.discard(call)
+
+    def _call(
+        self,
+        call: _Call,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        body: JSONObject | None,
+        deadline: float,
+        replay_check: ReplayCheck | None,
+        policy: RetryPolicy,
+    ) -> JSONObject:
         attempt = 0
+        uncertain = False  # an attempt may have taken effect, and no look since says otherwise
         while True:
             attempt += 1
             try:
-                failure = self._attempt(method, path, params, body, deadline)
+                failure = self._attempt(call, method, path, params, body, deadline)
             except DNScaleError as err:
                 err.attempts = attempt
+                err.may_have_taken_effect = err.may_have_taken_effect or uncertain
                 raise
             if isinstance(failure, dict):
                 return failure
+            uncertain = uncertain or failure.may_have_taken_effect
             delay = self._retry_delay(failure, attempt, deadline, policy)
+            if call.cancelled:
+                failure = CancelledCallError(f"{method} {path}: stopped after {failure}")
+                delay = None
             if delay is None:
                 failure.attempts = attempt
+                failure.may_have_taken_effect = uncertain
                 raise failure
             logger.info(
                 "DNScale API %s %s failed (%s); retrying in %.1f s (attempt %d of %d)",
                 method, path, failure, delay, attempt + 1, policy.max_attempts,
             )  # fmt: skip
             self._sleep(delay)
-            if replay_check is not None and failure.status != 429:
+            if replay_check is not None and failure.status != 429 and not call.cancelled:
                 stored = replay_check(deadline)
                 if stored is not None:
                     logger.info("DNScale API %s %s had taken effect before it failed", method, path)
                     return stored
+                uncertain = False
 
     def _attempt(
         self,
+        call: _Call,
         method: str,
         path: str,
         params: dict[str, Any] | None,
@@ -155,28 +224,25 @@ class Transport:
     ) -> JSONObject | DNScaleError:
         """Send once: the ``data`` of a success, or the failure (raised only if not retryable)."""
         self._wait_out_rate_limit(method, path, deadline)
-        remaining = deadline - self.clock()
-        if remaining <= 0:
+        if deadline - self.clock() <= 0:
             return TransportError(f"{method} {path}: no time left in the retry budget")
         url = self.base_url + path
-        timeout = (min(CONNECT_TIMEOUT_SECONDS, remaining), min(READ_TIMEOUT_SECONDS, remaining))
         logger.debug("DNScale API -> %s %s params=%s body=%s", method, url, params, body)
         started = self.clock()
-        response = self._send(method, url, params, body, timeout)
-        if isinstance(response, _Failure):
-            if response.retryable:
-                return response.error
-            raise response.error  # raised here, not in an except block: nothing chained to it
+        answer = self._send(call, method, url, params, body, deadline)
+        if isinstance(answer, Failure):
+            if answer.retryable:
+                return answer.error
+            raise answer.error  # raised here, not in an except block: nothing chained to it
         logger.debug(
             "DNScale API <- %s %s: HTTP %d in %.0f ms (request id %s): %s",
-            method, url, response.status_code, (self.clock() - started) * 1000,
-            response.headers.get("X-Request-ID", "-"), self._redact(snippet(response.text, 500)),
+            method, url, answer.status, (self.clock() - started) * 1000,
+            answer.request_id or "-", answer.excerpt(LOGGED_ANSWER_CHARS),
         )  # fmt: skip
         try:
-            return data_of(response)
+            return data_of(answer)
         except DNScaleError as err:
-            err.message = self._redact(err.message)  # an answer may echo the request's headers
-            err.args = (err.message,)
+            err.may_have_taken_effect = answer.status >= 500  # a gateway's 5xx may come after
             if err.status == 429 and err.retry_after_seconds is not None:
                 self._pause_everyone(err.retry_after_seconds)
             if err.status in RETRYABLE_STATUSES:
@@ -185,31 +251,20 @@ class Transport:
 
     def _send(
         self,
+        call: _Call,
         method: str,
         url: str,
         params: dict[str, Any] | None,
         body: JSONObject | None,
-        timeout: tuple[float, float],
-    ) -> requests.Response | _Failure:
-        """The response, or the failure described without anything secret: requests'
-        InvalidHeader, for one, quotes the whole Authorization header."""
-        try:
-            return self._session.request(
-                method, url, params=params, json=body, timeout=timeout, allow_redirects=False
-            )
-        except requests.exceptions.SSLError as err:
-            message = f"TLS failure talking to {url}: {self._describe(err)}"
-            return _Failure(TransportError(message), retryable=False)
-        except (requests.ConnectionError, requests.Timeout) as err:
-            return _Failure(TransportError(f"{method} {url}: {self._describe(err)}"), True)
-        except requests.RequestException as err:
-            return _Failure(TransportError(f"{method} {url}: {self._describe(err)}"), False)
-
-    def _redact(self, text: str) -> str:
-        return redact(text, self._secrets)
-
-    def _describe(self, err: BaseException) -> str:
-        return describe_error(err, self._secrets)
+        deadline: float,
+    ) -> Answer | Failure:
+        """The answer, or the failure (described without anything secret)."""
+        timeouts = Timeouts(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS, deadline)
+        exchange = Exchange(self._session, self._secrets, self.clock, timeouts)
+        if not call.attach(exchange):
+            cancelled = CancelledCallError(f"{method} {url}: stopped before it was sent")
+            return Failure(cancelled, retryable=False)
+        return exchange.start(method, url, params, body).wait(call.budget_seconds)
 
     def _pause_everyone(self, seconds: float) -> None:
         with self._pause_lock:

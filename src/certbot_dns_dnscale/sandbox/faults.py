@@ -10,6 +10,11 @@ from dataclasses import dataclass
 # (a record is stored) and then the connection closes, so the answer is lost; "slow": the answer
 # comes after ``slow_seconds``.
 FAULT_KINDS = ("429", "500", "502", "503", "drop", "lost", "slow")
+# Only when scripted (a hostile network, not noise): "trickle": the request is handled (a record
+# is stored), then the answer's headers come at once and its body one byte every
+# ``trickle_interval_seconds``; "echo": a 400 error whose request id, message and details repeat
+# the request's Authorization header, as a broken proxy may.
+SCRIPTED_FAULT_KINDS = (*FAULT_KINDS, "trickle", "echo")
 
 
 @dataclass
@@ -31,6 +36,7 @@ class FaultPlan:
         seed: int = 0,
         retry_after_seconds: int = 1,
         slow_seconds: float = 3.0,
+        trickle_interval_seconds: float = 1.0,
     ) -> None:
         unknown = set(kinds) - set(FAULT_KINDS)
         if unknown or not 0.0 <= rate <= 1.0:
@@ -39,6 +45,7 @@ class FaultPlan:
         self.kinds = kinds
         self.retry_after_seconds = retry_after_seconds
         self.slow_seconds = slow_seconds
+        self.trickle_interval_seconds = trickle_interval_seconds
         self._random = random.Random(seed)  # noqa: S311 - reproducible noise, not security
         self._scripted: list[_Scripted] = []
         self._lock = threading.Lock()
@@ -47,7 +54,7 @@ class FaultPlan:
         self, kind: str, *, method: str | None = None, route: str | None = None, times: int = 1
     ) -> None:
         """Fault the next ``times`` requests that match ``method`` and ``route`` (a template)."""
-        if kind not in FAULT_KINDS:
+        if kind not in SCRIPTED_FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}")
         with self._lock:
             self._scripted.append(_Scripted(kind, method, route, times))

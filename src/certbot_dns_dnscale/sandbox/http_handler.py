@@ -64,6 +64,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if fault == "drop":
             self._drop(method, route, fault)
             return
+        if fault == "echo":
+            self._send_echo(method, route)
+            return
         if fault == "slow":
             time.sleep(settings.faults.slow_seconds)
         try:
@@ -79,6 +82,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if data is not None and "zones" in data:
             payload = {**(payload or {}), "zones": data["zones"]}  # the deprecated alias
         self._log_call(method, route, status, fault, _json(payload))
+        if fault == "trickle":
+            self._trickle(status, payload)
+            return
         self._send(status, payload)
 
     def _admin(self, method: str, path: str) -> None:
@@ -122,6 +128,30 @@ class _RequestHandler(BaseHTTPRequestHandler):
             payload = _error("INTERNAL_ERROR", "transient failure")
         self._log_call(method, route, status, str(status), _json(payload))
         self._send(status, payload, headers)
+
+    def _send_echo(self, method: str, route: str) -> None:
+        echoed = self.headers.get("Authorization", "")
+        error = _error("BAD_REQUEST", f"rejected request with Authorization: {echoed}")
+        error["error"]["details"] = [{"header": "Authorization", "value": echoed}]
+        self._log_call(method, route, 400, "echo", _json(error))
+        self._send(400, error, {"X-Request-ID": echoed})
+
+    def _trickle(self, status: int, payload: dict[str, Any] | None) -> None:
+        """The headers now, the body a byte at a time until it ends or the client goes."""
+        body = b"" if payload is None else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("X-Request-ID", self.api.next_request_id())
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        try:
+            self.end_headers()
+            for index in range(len(body)):
+                time.sleep(self.api.settings.faults.trickle_interval_seconds)
+                self.wfile.write(body[index : index + 1])
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     def _drop(self, method: str, route: str, fault: str) -> None:
         self.close_connection = True
