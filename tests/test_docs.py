@@ -19,8 +19,12 @@ import pytest
 
 import certbot_dns_dnscale
 from certbot_dns_dnscale._internal import credentials
-from certbot_dns_dnscale._internal.batch import CONCURRENT_API_CALLS
-from certbot_dns_dnscale._internal.client import CLEANUP_POLICY
+from certbot_dns_dnscale._internal.batch import CONCURRENT_API_CALLS, IN_FLIGHT_GRACE_SECONDS
+from certbot_dns_dnscale._internal.client import (
+    CLEANUP_POLICY,
+    RECORDS_PAGE_SIZE,
+    ZONES_PAGE_SIZE,
+)
 from certbot_dns_dnscale._internal.credentials import read_credentials_file
 from certbot_dns_dnscale._internal.credentials_file import MAX_FILE_BYTES
 from certbot_dns_dnscale._internal.delegation import MAX_CNAME_HOPS
@@ -29,7 +33,10 @@ from certbot_dns_dnscale._internal.dns_client import (
     RESOLVER_LIFETIME_SECONDS,
 )
 from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
+from certbot_dns_dnscale._internal.exchange import MAX_ANSWER_BYTES
 from certbot_dns_dnscale._internal.options import MAX_PROPAGATION_SECONDS
+from certbot_dns_dnscale._internal.pagination import MAX_PAGES
+from certbot_dns_dnscale._internal.renewal_conf import MAX_CERTIFICATE_BYTES, MAX_CONF_BYTES
 from certbot_dns_dnscale._internal.transport import (
     CONNECT_TIMEOUT_SECONDS,
     READ_TIMEOUT_SECONDS,
@@ -227,6 +234,10 @@ def test_reliability_section_states_the_limits_in_the_code() -> None:
         f"({policy.base_delay_seconds:g} s doubling to {policy.max_delay_seconds:g} s)",
         f"deleted {CONCURRENT_API_CALLS} at a time",
         *(str(status) for status in sorted(RETRYABLE_STATUSES)),
+        f"at most {MAX_ANSWER_BYTES / 1024 / 1024:g} MiB",
+        f"a page of {RECORDS_PAGE_SIZE} records",
+        f"at most {MAX_PAGES} pages",
+        f"get {IN_FLIGHT_GRACE_SECONDS:g} s to finish",
     ]
     assert [phrase for phrase in stated if phrase not in text] == []
 
@@ -238,10 +249,23 @@ def limits_table() -> dict[str, str]:
 
 
 def test_limits_table_states_the_limits_in_the_code() -> None:
+    listing = f"zones: {ZONES_PAGE_SIZE} a page; a zone's records: {RECORDS_PAGE_SIZE} a page"
     assert limits_table() == {
+        "one API call, all of it: connecting, the answer's body, retries and the waits between "
+        "them": f"{RetryPolicy().budget_seconds:g} s",
+        "a run's cleanup, all its deletes together": f"{CLEANUP_POLICY.budget_seconds:g} s",
+        "creates still waiting for their answer after Ctrl-C or SIGTERM": (
+            f"{IN_FLIGHT_GRACE_SECONDS:g} s"
+        ),
+        "one answer from the API, counted after decompression": (
+            f"{MAX_ANSWER_BYTES / 1024 / 1024:g} MiB"
+        ),
+        f"pages of one listing ({listing})": str(MAX_PAGES),
         "API calls at once, in one certbot run": str(CONCURRENT_API_CALLS),
         "CNAME hops followed from _acme-challenge.<name>": str(MAX_CNAME_HOPS),
         "the credentials file": f"{MAX_FILE_BYTES // 1024} KiB",
+        "a renewal configuration, as check --renewals reads it": f"{MAX_CONF_BYTES // 1024} KiB",
+        "a certificate, as check --renewals reads it": f"{MAX_CERTIFICATE_BYTES // 1024} KiB",
         "--dns-dnscale-propagation-seconds": f"{MAX_PROPAGATION_SECONDS} (a day)",
         "one DNS question to a nameserver or the resolver": f"{QUERY_TIMEOUT_SECONDS:g} s",
         "one lookup through the resolver, its retries included": (
