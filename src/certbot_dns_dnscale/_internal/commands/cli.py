@@ -20,22 +20,27 @@ from certbot import errors
 
 from certbot_dns_dnscale._internal.about import user_agent
 from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.commands.check import (
+    CheckOptions,
+    NameReport,
+    SetupChecker,
+    credentials_mode_finding,
+)
+from certbot_dns_dnscale._internal.commands.renewals.check import RenewalCheck, check_renewals
+from certbot_dns_dnscale._internal.commands.renewals.conf import ConfigDirError
+from certbot_dns_dnscale._internal.commands.renewals.output import renewals_json, renewals_text
+from certbot_dns_dnscale._internal.commands.sweep import (
+    Leftover,
+    leftovers_by_zone,
+    parse_age,
+    remove,
+)
 from certbot_dns_dnscale._internal.credentials import Credentials, read_credentials_file
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, Server
 from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain
 from certbot_dns_dnscale._internal.name_rules import name_problem
 from certbot_dns_dnscale._internal.redact import redact
-from certbot_dns_dnscale._internal.renewal_conf import ConfigDirError
-from certbot_dns_dnscale._internal.renewals import RenewalCheck, check_renewals
-from certbot_dns_dnscale._internal.renewals_output import renewals_json, renewals_text
-from certbot_dns_dnscale._internal.setup_check import (
-    CheckOptions,
-    NameReport,
-    SetupChecker,
-    credentials_mode_finding,
-)
-from certbot_dns_dnscale._internal.sweep import Leftover, leftovers_by_zone, parse_age, remove
 
 READY, NOT_READY, CANNOT_RUN = 0, 1, 2
 DEFAULT_CONFIG_DIR = "/etc/letsencrypt"
