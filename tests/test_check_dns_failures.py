@@ -17,7 +17,7 @@ import dns.message
 import dns.rcode
 import pytest
 
-from certbot_dns_dnscale._internal.cli import main
+from certbot_dns_dnscale._internal.commands.cli import main
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 
 

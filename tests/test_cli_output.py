@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from certbot_dns_dnscale._internal.cli import main
+from certbot_dns_dnscale._internal.commands.cli import main
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from tests.test_renewals import add_lineage, plugin_params
 

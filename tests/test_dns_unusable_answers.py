@@ -11,7 +11,7 @@ from pathlib import Path
 import dns.rcode
 import pytest
 
-from certbot_dns_dnscale._internal.cli import main
+from certbot_dns_dnscale._internal.commands.cli import main
 from certbot_dns_dnscale._internal.dns_client import DnsClient, Server, UnusableAnswerError
 from certbot_dns_dnscale._internal.propagation import Expected, PropagationWaiter
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from certbot_dns_dnscale._internal.batch import ChallengeBatch
-from certbot_dns_dnscale._internal.cli import main
 from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.commands.check import CheckOptions, SetupChecker
+from certbot_dns_dnscale._internal.commands.cli import main
+from certbot_dns_dnscale._internal.commands.sweep import leftovers_by_zone
 from certbot_dns_dnscale._internal.dns_client import DnsClient
 from certbot_dns_dnscale._internal.errors import ApiError
 from certbot_dns_dnscale._internal.marks import make_mark
-from certbot_dns_dnscale._internal.setup_check import CheckOptions, SetupChecker
-from certbot_dns_dnscale._internal.sweep import leftovers_by_zone
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings

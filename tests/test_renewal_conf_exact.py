@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from certbot_dns_dnscale._internal.renewal_conf import (
+from certbot_dns_dnscale._internal.commands.renewals.conf import (
     CertificateError,
     ConfigDirError,
     RenewalConfError,

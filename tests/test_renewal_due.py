@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from certbot_dns_dnscale._internal.renewal_conf import Certificate
-from certbot_dns_dnscale._internal.renewal_due import certbot_major, renewal_time
+from certbot_dns_dnscale._internal.commands.renewals.conf import Certificate
+from certbot_dns_dnscale._internal.commands.renewals.due import certbot_major, renewal_time
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from certbot_dns_dnscale._internal.renewal_conf import read_lineage
-from certbot_dns_dnscale._internal.renewal_settings import SettingsError, check_settings
+from certbot_dns_dnscale._internal.commands.renewals.conf import read_lineage
+from certbot_dns_dnscale._internal.commands.renewals.settings import SettingsError, check_settings
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from tests.test_renewals import add_lineage, plugin_params
 

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from certbot_dns_dnscale._internal.cli import main
-from certbot_dns_dnscale._internal.renewal_conf import (
+from certbot_dns_dnscale._internal.commands.cli import main
+from certbot_dns_dnscale._internal.commands.renewals.conf import (
     RenewalConfError,
     read_certificate,
     read_lineage,

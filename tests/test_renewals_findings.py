@@ -14,10 +14,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from certbot_dns_dnscale._internal import renewal_due
-from certbot_dns_dnscale._internal.renewal_conf import _validity as validity
-from certbot_dns_dnscale._internal.renewals import LineageReport, RenewalCheck, check_renewals
-from certbot_dns_dnscale._internal.setup_check import Finding
+from certbot_dns_dnscale._internal.commands.check import Finding
+from certbot_dns_dnscale._internal.commands.renewals import due as renewal_due
+from certbot_dns_dnscale._internal.commands.renewals.check import (
+    LineageReport,
+    RenewalCheck,
+    check_renewals,
+)
+from certbot_dns_dnscale._internal.commands.renewals.conf import _validity as validity
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from tests.test_renewals import add_lineage, plugin_params
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from certbot_dns_dnscale._internal import renewal_due
-from certbot_dns_dnscale._internal.cli import main
+from certbot_dns_dnscale._internal.commands.cli import main
+from certbot_dns_dnscale._internal.commands.renewals import due as renewal_due
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from tests.test_renewals import NOW, add_lineage, plugin_params
 

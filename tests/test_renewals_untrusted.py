@@ -14,19 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from certbot_dns_dnscale._internal import renewals
-from certbot_dns_dnscale._internal.cli import main
-from certbot_dns_dnscale._internal.renewal_conf import (
+from certbot_dns_dnscale._internal.commands.check import Finding
+from certbot_dns_dnscale._internal.commands.cli import main
+from certbot_dns_dnscale._internal.commands.renewals import check as renewals
+from certbot_dns_dnscale._internal.commands.renewals.check import RenewalCheck, check_renewals
+from certbot_dns_dnscale._internal.commands.renewals.conf import (
     MAX_CONF_BYTES,
     CertificateError,
     RenewalConfError,
     read_certificate,
     read_lineage,
 )
-from certbot_dns_dnscale._internal.renewal_due import renewal_time
-from certbot_dns_dnscale._internal.renewal_settings import SettingsError, check_settings
-from certbot_dns_dnscale._internal.renewals import RenewalCheck, check_renewals
-from certbot_dns_dnscale._internal.setup_check import Finding
+from certbot_dns_dnscale._internal.commands.renewals.due import renewal_time
+from certbot_dns_dnscale._internal.commands.renewals.settings import SettingsError, check_settings
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from tests.test_renewals import add_lineage, findings, plugin_params, run_json
 

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from certbot_dns_dnscale._internal.caa import Caa, CaaVerdict, verdict
+from certbot_dns_dnscale._internal.commands.renewals.conf import Certificate
+from certbot_dns_dnscale._internal.commands.renewals.due import RenewalTime, renewal_time
 from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.name_rules import name_problem
 from certbot_dns_dnscale._internal.progress import ProgressLine
-from certbot_dns_dnscale._internal.renewal_conf import Certificate
-from certbot_dns_dnscale._internal.renewal_due import RenewalTime, renewal_time
 from certbot_dns_dnscale._internal.zones import InvalidNameError, normalize_name, validate_name
 
 LE = "letsencrypt.org"

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 
-from certbot_dns_dnscale._internal.cli import main as plugin_cli
+from certbot_dns_dnscale._internal.commands.cli import main as plugin_cli
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from certbot_dns_dnscale.sandbox.api import Grant
 from tests import dnscale_contract as contract

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from certbot_dns_dnscale._internal.cli import main
+from certbot_dns_dnscale._internal.commands.cli import main
 from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from certbot_dns_dnscale._internal.cli import main
+from certbot_dns_dnscale._internal.commands.cli import main
 from certbot_dns_dnscale._internal.credentials import read_credentials_file
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 

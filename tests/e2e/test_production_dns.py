@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from certbot_dns_dnscale._internal.cli import main as plugin_cli
+from certbot_dns_dnscale._internal.commands.cli import main as plugin_cli
 from certbot_dns_dnscale.sandbox.dns_answers import Query
 from certbot_dns_dnscale.sandbox.nameservers import NameserverBindError, NameserverSettings
 from certbot_dns_dnscale.sandbox.pebble import certificate_names

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from certbot_dns_dnscale._internal.cli import main
+from certbot_dns_dnscale._internal.commands.cli import main
 from certbot_dns_dnscale._internal.marks import marked_at
 from certbot_dns_dnscale.sandbox.pebble import certbot_executable, certificate_names
 from tests.live.conftest import LETS_ENCRYPT_STAGING, Live

@@ -17,12 +17,14 @@ from certbot import errors
 
 from certbot_dns_dnscale._internal.about import user_agent
 from certbot_dns_dnscale._internal.client import DNScaleClient
-from certbot_dns_dnscale._internal.credentials import Credentials, read_credentials_file
-from certbot_dns_dnscale._internal.credentials_file import TOKEN_KEY
-from certbot_dns_dnscale._internal.errors import DNScaleError
-from certbot_dns_dnscale._internal.hints import Context, diagnose
-from certbot_dns_dnscale._internal.redact import redact
-from certbot_dns_dnscale._internal.renewal_conf import (
+from certbot_dns_dnscale._internal.commands.check import (
+    CheckOptions,
+    Finding,
+    NameReport,
+    SetupChecker,
+    credentials_mode_finding,
+)
+from certbot_dns_dnscale._internal.commands.renewals.conf import (
     OPTION_PREFIX,
     Certificate,
     CertificateError,
@@ -32,19 +34,17 @@ from certbot_dns_dnscale._internal.renewal_conf import (
     read_lineage,
     renewal_confs,
 )
-from certbot_dns_dnscale._internal.renewal_due import renewal_time
-from certbot_dns_dnscale._internal.renewal_settings import (
+from certbot_dns_dnscale._internal.commands.renewals.due import renewal_time
+from certbot_dns_dnscale._internal.commands.renewals.settings import (
     Settings,
     SettingsError,
     check_settings,
 )
-from certbot_dns_dnscale._internal.setup_check import (
-    CheckOptions,
-    Finding,
-    NameReport,
-    SetupChecker,
-    credentials_mode_finding,
-)
+from certbot_dns_dnscale._internal.credentials import Credentials, read_credentials_file
+from certbot_dns_dnscale._internal.credentials_file import TOKEN_KEY
+from certbot_dns_dnscale._internal.errors import DNScaleError
+from certbot_dns_dnscale._internal.hints import Context, diagnose
+from certbot_dns_dnscale._internal.redact import redact
 from certbot_dns_dnscale._internal.zones import Zone
 
 

@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from certbot_dns_dnscale._internal.renewals import LineageReport
-from certbot_dns_dnscale._internal.setup_check import Finding, NameReport
+from certbot_dns_dnscale._internal.commands.check import Finding, NameReport
+from certbot_dns_dnscale._internal.commands.renewals.check import LineageReport
 
 INDENT = "  "
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 import certbot
 import parsedatetime  # type: ignore[import-untyped]  # certbot's own dependency
 
-from certbot_dns_dnscale._internal.renewal_conf import Certificate
+from certbot_dns_dnscale._internal.commands.renewals.conf import Certificate
 
 LIFETIME_RULE_SINCE_MAJOR = 4
 SHORT_LIFETIME = timedelta(days=10)

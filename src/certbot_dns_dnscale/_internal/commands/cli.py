@@ -20,22 +20,31 @@ from certbot import errors
 
 from certbot_dns_dnscale._internal.about import user_agent
 from certbot_dns_dnscale._internal.client import DNScaleClient
+from certbot_dns_dnscale._internal.commands.check import (
+    CheckOptions,
+    SetupChecker,
+    credentials_mode_finding,
+)
+from certbot_dns_dnscale._internal.commands.output import (
+    leftover_json,
+    leftover_text,
+    report_json,
+    report_text,
+)
+from certbot_dns_dnscale._internal.commands.renewals.check import RenewalCheck, check_renewals
+from certbot_dns_dnscale._internal.commands.renewals.conf import ConfigDirError
+from certbot_dns_dnscale._internal.commands.renewals.output import renewals_json, renewals_text
+from certbot_dns_dnscale._internal.commands.sweep import (
+    leftovers_by_zone,
+    parse_age,
+    remove,
+)
 from certbot_dns_dnscale._internal.credentials import Credentials, read_credentials_file
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, Server
 from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain
 from certbot_dns_dnscale._internal.name_rules import name_problem
 from certbot_dns_dnscale._internal.redact import redact
-from certbot_dns_dnscale._internal.renewal_conf import ConfigDirError
-from certbot_dns_dnscale._internal.renewals import RenewalCheck, check_renewals
-from certbot_dns_dnscale._internal.renewals_output import renewals_json, renewals_text
-from certbot_dns_dnscale._internal.setup_check import (
-    CheckOptions,
-    NameReport,
-    SetupChecker,
-    credentials_mode_finding,
-)
-from certbot_dns_dnscale._internal.sweep import Leftover, leftovers_by_zone, parse_age, remove
 
 READY, NOT_READY, CANNOT_RUN = 0, 1, 2
 DEFAULT_CONFIG_DIR = "/etc/letsencrypt"
@@ -236,23 +245,6 @@ def _nameservers(dns: DnsClient, text: str | None) -> list[Server] | None:
         ) from err
 
 
-def report_json(report: NameReport) -> dict[str, object]:
-    return {
-        "name": report.name,
-        "ready": report.ready,
-        "findings": [finding.__dict__ for finding in report.findings],
-    }
-
-
-def report_text(report: NameReport) -> str:
-    lines = [f"{report.name}: {'ready' if report.ready else 'NOT READY'}"]
-    for finding in report.findings:
-        lines.append(f"  {'ok' if finding.ok else 'FAIL':<5} {finding.check:<11} {finding.detail}")
-        if not finding.ok and finding.fix:
-            lines.append(f"  {'':<5} {'':<11} fix: {finding.fix}")
-    return "\n".join(lines)
-
-
 # -- sweep -------------------------------------------------------------------------------------
 
 
@@ -271,10 +263,10 @@ def _sweep(args: argparse.Namespace) -> int:
         if not args.dry_run:
             leftovers = remove(client, leftovers)
     if args.json:
-        print(json.dumps([_leftover_json(x, args.dry_run) for x in leftovers], indent=2))
+        print(json.dumps([leftover_json(x, args.dry_run) for x in leftovers], indent=2))
     else:
         for leftover in leftovers:
-            print(_leftover_text(leftover, args.dry_run))
+            print(leftover_text(leftover, args.dry_run))
         print(f"{len(leftovers)} leftover record(s) older than {args.older_than}")
     if unlisted:
         print(f"error: {_not_swept(unlisted, args.credentials)}", file=sys.stderr)
@@ -297,27 +289,3 @@ def _age(text: str) -> timedelta:
         return parse_age(text)
     except ValueError as err:
         raise UsageError(str(err)) from err
-
-
-def _leftover_text(leftover: Leftover, dry_run: bool) -> str:
-    if leftover.skipped:
-        outcome = f"LEFT ALONE ({leftover.skipped})"
-    elif leftover.error:
-        outcome = f"FAILED: {leftover.error}"
-    else:
-        outcome = "would delete" if dry_run else "deleted"
-    made = f", made {leftover.created:%Y-%m-%d %H:%M} UTC" if leftover.created else ""
-    record = leftover.record
-    return f"{outcome}: {record.name} TXT {record.content!r} (zone {leftover.zone}{made})"
-
-
-def _leftover_json(leftover: Leftover, dry_run: bool) -> dict[str, object]:
-    return {
-        "zone": leftover.zone,
-        "name": leftover.record.name,
-        "content": leftover.record.content,
-        "created": leftover.created.isoformat() if leftover.created else None,
-        "deleted": not dry_run and leftover.error is None and leftover.skipped is None,
-        "error": leftover.error,
-        "skipped": leftover.skipped,
-    }

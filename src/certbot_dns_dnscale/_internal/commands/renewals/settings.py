@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from certbot_dns_dnscale._internal.commands.renewals.conf import OPTION_PREFIX, Lineage
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError, Server, server_list
 from certbot_dns_dnscale._internal.options import (
     MAX_PROPAGATION_SECONDS,
     PROPAGATION_CHECK_CHOICES,
 )
-from certbot_dns_dnscale._internal.renewal_conf import OPTION_PREFIX, Lineage
 
 LISTS_CERTBOT_JOINS = ("nameservers",)  # the plugin registers these with a joining type
 _BOOLEAN_WORDS = ("True", "False", "None")

@@ -1,0 +1,1 @@
+"""The companion commands of ``certbot-dns-dnscale``: check, sweep, check --renewals."""
