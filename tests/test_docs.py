@@ -36,7 +36,7 @@ from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
 from certbot_dns_dnscale._internal.exchange import MAX_ANSWER_BYTES
 from certbot_dns_dnscale._internal.options import MAX_PROPAGATION_SECONDS
 from certbot_dns_dnscale._internal.pagination import MAX_PAGES
-from certbot_dns_dnscale._internal.renewal_conf import MAX_CERTIFICATE_BYTES, MAX_CONF_BYTES
+from certbot_dns_dnscale._internal.commands.renewals.conf import MAX_CERTIFICATE_BYTES, MAX_CONF_BYTES
 from certbot_dns_dnscale._internal.transport import (
     CONNECT_TIMEOUT_SECONDS,
     READ_TIMEOUT_SECONDS,
