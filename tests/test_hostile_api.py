@@ -14,12 +14,13 @@ import pytest
 
 from certbot_dns_dnscale._internal import exchange as exchange_module
 from certbot_dns_dnscale._internal import pagination
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy, TxtRecord
+from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
     DeadlineError,
     MalformedResponseError,
 )
+from certbot_dns_dnscale._internal.records import TxtRecord
 from tests.conftest import TOKEN, zone
 from tests.misbehaving_server import (
     MisbehavingServer,

@@ -14,13 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from certbot_dns_dnscale._internal.client import CreatedRecord, DNScaleClient
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError
 from certbot_dns_dnscale._internal.errors import ChallengeError, DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain, sweep_advice
 from certbot_dns_dnscale._internal.marks import ImpossibleMarkError, make_mark, read_mark
 from certbot_dns_dnscale._internal.name_rules import CHALLENGE_PREFIX, name_problem
+from certbot_dns_dnscale._internal.records import CreatedRecord
 from certbot_dns_dnscale._internal.waiting import WaitSettings, wait_for_records
 from certbot_dns_dnscale._internal.zone_cache import ZoneView
 from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name, suffixes
