@@ -20,8 +20,9 @@ from certbot import errors
 
 from certbot_dns_dnscale._internal import batch as batch_module
 from certbot_dns_dnscale._internal.batch import Challenge, ChallengeBatch
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import CancelledCallError, ChallengeError
+from certbot_dns_dnscale._internal.retry import RetryPolicy
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 from tests.conftest import (

@@ -13,7 +13,7 @@ import requests_mock as rm
 
 from certbot_dns_dnscale._internal import pagination
 from certbot_dns_dnscale._internal import transport as transport_module
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
     ConflictError,
@@ -24,6 +24,7 @@ from certbot_dns_dnscale._internal.errors import (
 )
 from certbot_dns_dnscale._internal.records import TxtRecord
 from certbot_dns_dnscale._internal.responses import snippet
+from certbot_dns_dnscale._internal.retry import RetryPolicy, equal_jitter
 from certbot_dns_dnscale._internal.zones import Zone
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from tests.conftest import (
@@ -473,7 +474,7 @@ def test_backoff_is_capped(clock: FakeClock, requests_mock: rm.Mocker) -> None:
 
 
 def test_default_jitter_waits_between_half_and_all_of_the_backoff() -> None:
-    delays = [transport_module._equal_jitter(4.0) for _ in range(200)]
+    delays = [equal_jitter(4.0) for _ in range(200)]
     assert all(2.0 <= d <= 4.0 for d in delays)
     assert len(set(delays)) > 1
 

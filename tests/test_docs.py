@@ -30,11 +30,11 @@ from certbot_dns_dnscale._internal.dns_client import (
 )
 from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
 from certbot_dns_dnscale._internal.options import MAX_PROPAGATION_SECONDS
+from certbot_dns_dnscale._internal.retry import RetryPolicy
 from certbot_dns_dnscale._internal.transport import (
     CONNECT_TIMEOUT_SECONDS,
     READ_TIMEOUT_SECONDS,
     RETRYABLE_STATUSES,
-    RetryPolicy,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

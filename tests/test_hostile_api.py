@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 
 from certbot_dns_dnscale._internal import answer_body, pagination
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
     DeadlineError,
     MalformedResponseError,
 )
 from certbot_dns_dnscale._internal.records import TxtRecord
+from certbot_dns_dnscale._internal.retry import RetryPolicy
 from tests.conftest import TOKEN, zone
 from tests.misbehaving_server import (
     MisbehavingServer,

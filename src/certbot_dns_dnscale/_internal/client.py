@@ -19,7 +19,8 @@ from certbot_dns_dnscale._internal.pagination import Page, read_listing
 from certbot_dns_dnscale._internal.records import CreatedRecord, record_payload, txt_record_from
 from certbot_dns_dnscale._internal.records import TxtRecord as TxtRecord  # for commands/sweep
 from certbot_dns_dnscale._internal.responses import JSONObject
-from certbot_dns_dnscale._internal.transport import RetryPolicy, Transport, _equal_jitter
+from certbot_dns_dnscale._internal.retry import RetryPolicy, equal_jitter
+from certbot_dns_dnscale._internal.transport import Transport
 from certbot_dns_dnscale._internal.zones import Zone, absolute, normalize_name
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class DNScaleClient:
         retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        jitter: Callable[[float], float] = _equal_jitter,
+        jitter: Callable[[float], float] = equal_jitter,
     ) -> None:
         self._transport = Transport(
             api_token,
