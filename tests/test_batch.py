@@ -11,7 +11,8 @@ import pytest
 import requests
 import requests_mock as rm
 
-from certbot_dns_dnscale._internal.batch import CONCURRENT_API_CALLS, ChallengeBatch
+from certbot_dns_dnscale._internal.batch import ChallengeBatch
+from certbot_dns_dnscale._internal.call_pool import CONCURRENT_API_CALLS
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import ChallengeError
 from certbot_dns_dnscale._internal.records import TxtRecord

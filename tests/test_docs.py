@@ -19,7 +19,7 @@ import pytest
 
 import certbot_dns_dnscale
 from certbot_dns_dnscale._internal import credentials
-from certbot_dns_dnscale._internal.batch import CONCURRENT_API_CALLS
+from certbot_dns_dnscale._internal.call_pool import CONCURRENT_API_CALLS
 from certbot_dns_dnscale._internal.client import CLEANUP_POLICY
 from certbot_dns_dnscale._internal.credentials import read_credentials_file
 from certbot_dns_dnscale._internal.credentials_file import MAX_FILE_BYTES

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
-from concurrent import futures
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
+from certbot_dns_dnscale._internal.call_pool import CallPool
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError
@@ -27,15 +25,6 @@ from certbot_dns_dnscale._internal.zone_cache import ZoneView
 from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name, suffixes
 
 logger = logging.getLogger(__name__)
-
-CONCURRENT_API_CALLS = 4  # small: DNScale's rate limits are not published
-IN_FLIGHT_GRACE_SECONDS = 10.0
-"""After an interruption, how long creates still on their way may take to finish before they are
-stopped: an answer already coming arrives well within it, and it leaves most of a service
-manager's stop timeout (systemd's is 90 s) to the deletes."""
-
-Item = TypeVar("Item")
-Result = TypeVar("Result")
 
 Challenge = tuple[str, str]
 """(validation name, TXT value): ``_acme-challenge.example.com`` and the key authorization."""
@@ -75,7 +64,7 @@ class ChallengeBatch:
         self._dns_client: DnsClient | None = None
         self._cname_lookups_work = True
         self._lock = threading.Lock()  # the pool's threads share what was created
-        self._in_flight: list[futures.Future[Any]] = []
+        self._calls = CallPool()
 
     def perform(self, challenges: list[Challenge]) -> None:
         """Find where every record goes, create them all concurrently, then wait once.
@@ -86,8 +75,8 @@ class ChallengeBatch:
         for validation_name, _ in challenges:
             _check_name(validation_name)
         self._zones()
-        plans = self._map_concurrently(lambda c: self._plan(*c), challenges)
-        self._map_concurrently(self._create, plans)
+        plans = self._calls.map(lambda c: self._plan(*c), challenges)
+        self._calls.map(self._create, plans)
         records = [created.record for created in self._created.values()]
         wait_for_records(records, self._zones(), self._dns, self._wait, self._notify)
 
@@ -96,18 +85,15 @@ class ChallengeBatch:
         over within one cleanup call's budget (``CLEANUP_POLICY``).
 
         After an interruption (SIGTERM, Ctrl-C) creates may still be on their way: they get
-        ``IN_FLIGHT_GRACE_SECONDS`` to finish, so that a record stored a moment later is deleted
-        too; then they are stopped. Each create that may have been stored without us knowing is
-        named, with the command that removes it.
+        ``call_pool.IN_FLIGHT_GRACE_SECONDS`` to finish, so that a record stored a moment later
+        is deleted too; then they are stopped. Each create that may have been stored without us
+        knowing is named, with the command that removes it.
         """
         deadline = self._client.cleanup_deadline()
-        with self._lock:
-            in_flight = list(self._in_flight)
-        _, pending = futures.wait(in_flight, timeout=IN_FLIGHT_GRACE_SECONDS)
-        if pending:
-            self._client.cancel_running_calls()
-            futures.wait(pending, timeout=self._client.seconds_until(deadline))
-        self._map_concurrently(lambda challenge: self._delete(challenge, deadline), challenges)
+        self._calls.settle(
+            self._client.cancel_running_calls, lambda: self._client.seconds_until(deadline)
+        )
+        self._calls.map(lambda challenge: self._delete(challenge, deadline), challenges)
         self._warn_unsettled(challenges)
 
     def close(self) -> None:
@@ -259,29 +245,6 @@ class ChallengeBatch:
         return sweep_advice(self._credentials_path)
 
     # -- helpers -------------------------------------------------------------------------------
-
-    def _map_concurrently(
-        self, function: Callable[[Item], Result], items: Iterable[Item]
-    ) -> list[Result]:
-        """``function`` over ``items`` on a small pool; all run to the end, then the first error
-        (in item order) is raised, so that nothing is left half-done and unrecorded."""
-        with ThreadPoolExecutor(max_workers=CONCURRENT_API_CALLS) as pool:
-            submitted = self._submit(pool, function, items)
-        for future in submitted:
-            error = future.exception()
-            if error is not None:
-                raise error
-        return [future.result() for future in submitted]
-
-    def _submit(
-        self, pool: ThreadPoolExecutor, function: Callable[[Item], Result], items: Iterable[Item]
-    ) -> list[futures.Future[Result]]:
-        """Submit and register as in flight under the lock that cleanup takes to look: no call
-        can be running yet unseen by a cleanup that arrives meanwhile."""
-        with self._lock:
-            submitted = [pool.submit(function, item) for item in items]
-            self._in_flight.extend(submitted)
-        return submitted
 
     def _dns(self) -> DnsClient:
         with self._lock:
