@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from certbot_dns_dnscale._internal.call_pool import CallPool
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
+from certbot_dns_dnscale._internal.disabled_values import enable_if_ours
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError
 from certbot_dns_dnscale._internal.errors import ChallengeError, DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain, sweep_advice
-from certbot_dns_dnscale._internal.marks import ImpossibleMarkError, make_mark, read_mark
+from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.name_rules import CHALLENGE_PREFIX, name_problem
 from certbot_dns_dnscale._internal.records import CreatedRecord
 from certbot_dns_dnscale._internal.waiting import WaitSettings, wait_for_records
@@ -176,7 +177,10 @@ class ChallengeBatch:
                     self._unsettled.pop(key, None)
             raise ChallengeError(explain(err, context)) from err
         if created.record.disabled:
-            created = self._enable_if_ours(created, zone, target)
+            enabling = self._context("enable the disabled TXT record " + target, zone, target)
+            created = enable_if_ours(
+                self._client, created, zone, target, ttl_seconds=self._ttl_seconds, context=enabling
+            )
         if created.preexisting:
             logger.info(
                 "TXT value for %s was already in zone %s; it will be left there",
@@ -187,30 +191,6 @@ class ChallengeBatch:
         with self._lock:
             self._created[key] = created
             self._unsettled.pop(key, None)
-
-    def _enable_if_ours(self, created: CreatedRecord, zone: Zone, target: str) -> CreatedRecord:
-        """The value is there but disabled, so DNS does not serve it and the CA would fail to
-        validate: enable it if this plugin made it (marked), otherwise stop and say so."""
-        record = created.record
-        if not _carries_mark(record.comment):
-            raise ChallengeError(
-                f"The TXT value for {target} is already in zone {zone.name} but disabled (record "
-                f"id {record.id}), so DNS does not serve it and validation would fail. It was "
-                "not made by this plugin (its comment has no certbot-dns-dnscale mark), so it is "
-                "left as it is: enable or delete that TXT record in DNScale, then run certbot "
-                "again."
-            )
-        context = self._context("enable the disabled TXT record " + target, zone, target)
-        try:
-            enabled = self._client.enable_txt(record, ttl=self._ttl_seconds)
-        except DNScaleError as err:
-            raise ChallengeError(explain(err, context)) from err
-        logger.warning(
-            "The TXT value for %s was in zone %s but disabled; it carries this plugin's mark, "
-            "so it was enabled (record id %s)",
-            target, zone.name, record.id,
-        )  # fmt: skip
-        return CreatedRecord(enabled, created.preexisting)
 
     def _delete(self, challenge: Challenge, deadline: float) -> None:
         validation_name, validation = challenge
@@ -267,14 +247,6 @@ def _mark(plan: Plan) -> str:
     ``sweep`` can tell our leftovers there from anything else."""
     delegated = len(plan.chain) > 1
     return make_mark(answering=plan.chain[0] if delegated else None)
-
-
-def _carries_mark(comment: str | None) -> bool:
-    """Made by this plugin? A mark with an impossible time is a hand edit: not ours to change."""
-    try:
-        return read_mark(comment) is not None
-    except ImpossibleMarkError:
-        return False
 
 
 def _check_name(validation_name: str) -> None:
