@@ -11,9 +11,12 @@ import pytest
 import requests
 import requests_mock as rm
 
-from certbot_dns_dnscale._internal.batch import CONCURRENT_API_CALLS, ChallengeBatch
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy, TxtRecord
+from certbot_dns_dnscale._internal.batch import ChallengeBatch
+from certbot_dns_dnscale._internal.call_pool import CONCURRENT_API_CALLS
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import ChallengeError
+from certbot_dns_dnscale._internal.records import TxtRecord
+from certbot_dns_dnscale._internal.retry import RetryPolicy
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneDirectory, ZoneView, directory_for
 from certbot_dns_dnscale._internal.zones import Zone

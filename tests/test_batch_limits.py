@@ -18,10 +18,11 @@ import requests
 import requests_mock as rm
 from certbot import errors
 
-from certbot_dns_dnscale._internal import batch as batch_module
+from certbot_dns_dnscale._internal import call_pool
 from certbot_dns_dnscale._internal.batch import Challenge, ChallengeBatch
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import CancelledCallError, ChallengeError
+from certbot_dns_dnscale._internal.retry import RetryPolicy
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 from tests.conftest import (
@@ -114,7 +115,7 @@ def wait_for(condition: object, timeout_seconds: float = 10.0) -> None:
 def test_creates_still_unanswered_after_the_grace_are_stopped_and_named_with_the_sweep_command(
     server: MisbehavingServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(batch_module, "IN_FLIGHT_GRACE_SECONDS", 0.2)
+    monkeypatch.setattr(call_pool, "IN_FLIGHT_GRACE_SECONDS", 0.2)
     server.serve("/zones/z-com/records", trickle(b" " * 1000 + b"{}"))  # answers in 200 s
     batch = batch_for(server.url, budget_seconds=60.0)
     performing, failures = perform_on_a_thread(batch, APEX_AND_WILDCARD[:1])

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.commands import cli
+from certbot_dns_dnscale._internal.retry import RetryPolicy
 from tests.conftest import TOKEN
 from tests.misbehaving_server import (
     MisbehavingServer,

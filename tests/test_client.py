@@ -11,10 +11,9 @@ import pytest
 import requests
 import requests_mock as rm
 
-from certbot_dns_dnscale._internal import client as client_module
 from certbot_dns_dnscale._internal import pagination
 from certbot_dns_dnscale._internal import transport as transport_module
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
     ConflictError,
@@ -23,7 +22,9 @@ from certbot_dns_dnscale._internal.errors import (
     RateLimitedError,
     TransportError,
 )
+from certbot_dns_dnscale._internal.records import TxtRecord
 from certbot_dns_dnscale._internal.responses import snippet
+from certbot_dns_dnscale._internal.retry import RetryPolicy, equal_jitter
 from certbot_dns_dnscale._internal.zones import Zone
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from tests.conftest import (
@@ -473,7 +474,7 @@ def test_backoff_is_capped(clock: FakeClock, requests_mock: rm.Mocker) -> None:
 
 
 def test_default_jitter_waits_between_half_and_all_of_the_backoff() -> None:
-    delays = [transport_module._equal_jitter(4.0) for _ in range(200)]
+    delays = [equal_jitter(4.0) for _ in range(200)]
     assert all(2.0 <= d <= 4.0 for d in delays)
     assert len(set(delays)) > 1
 
@@ -747,7 +748,7 @@ def test_delete_by_id_of_a_gone_record_says_so_in_the_debug_log(
     caplog.set_level(logging.DEBUG, logger="certbot_dns_dnscale")
     requests_mock.delete(f"{RECORDS_URL}/r1", status_code=404, json=error_envelope("NF", "x"))
     requests_mock.delete(f"{RECORDS_URL}/by-name/{NAME}./TXT", status_code=204)
-    client.delete_txt(client_module.TxtRecord("z1", "r1", NAME, VALUE))
+    client.delete_txt(TxtRecord("z1", "r1", NAME, VALUE))
     messages = [r.getMessage() for r in caplog.records if r.name.endswith(".client")]
     assert messages == [f"Record id r1 is gone; deleting {NAME} by name"]
 
@@ -847,7 +848,7 @@ def test_a_value_already_removed_by_name_is_noted_in_the_debug_log(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="certbot_dns_dnscale")
     requests_mock.delete(rm.ANY, status_code=404, json=error_envelope("NOT_FOUND", "x"))
-    client.delete_txt(client_module.TxtRecord("z1", None, NAME, VALUE))
+    client.delete_txt(TxtRecord("z1", None, NAME, VALUE))
     messages = [r.getMessage() for r in caplog.records if r.name.endswith(".client")]
     assert messages == [f"TXT value at {NAME} was already removed"]
 
@@ -879,11 +880,11 @@ def test_a_zone_list_holding_something_else_than_objects_is_malformed(
     ("fields", "expected"),
     [
         ({"content": None}, None),
-        ({"id": ""}, client_module.TxtRecord("z1", None, NAME, VALUE)),
-        ({"id": 5}, client_module.TxtRecord("z1", None, NAME, VALUE)),
-        ({"comment": 7}, client_module.TxtRecord("z1", "r1", NAME, VALUE, None)),
-        ({"content": '""'}, client_module.TxtRecord("z1", "r1", NAME, "")),
-        ({"content": '"a'}, client_module.TxtRecord("z1", "r1", NAME, '"a')),
+        ({"id": ""}, TxtRecord("z1", None, NAME, VALUE)),
+        ({"id": 5}, TxtRecord("z1", None, NAME, VALUE)),
+        ({"comment": 7}, TxtRecord("z1", "r1", NAME, VALUE, None)),
+        ({"content": '""'}, TxtRecord("z1", "r1", NAME, "")),
+        ({"content": '"a'}, TxtRecord("z1", "r1", NAME, '"a')),
     ],
     ids=["no-content", "empty-id", "number-id", "number-comment", "empty-quoted", "one-quote"],
 )
@@ -891,7 +892,7 @@ def test_odd_fields_of_a_listed_txt_record_are_read_safely(
     client: DNScaleClient,
     requests_mock: rm.Mocker,
     fields: dict[str, object],
-    expected: client_module.TxtRecord | None,
+    expected: TxtRecord | None,
 ) -> None:
     item = {**txt("r1", NAME + ".", VALUE), "comment": None, **fields}
     requests_mock.get(RECORDS_URL, json=records_page([item]))

@@ -13,9 +13,10 @@ import dns.rdatatype
 import pytest
 
 from certbot_dns_dnscale._internal.batch import ChallengeBatch
-from certbot_dns_dnscale._internal.client import DNScaleClient, TxtRecord
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import ChallengeError
 from certbot_dns_dnscale._internal.marks import make_mark
+from certbot_dns_dnscale._internal.records import TxtRecord
 from certbot_dns_dnscale._internal.waiting import WaitSettings
 from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 from certbot_dns_dnscale.sandbox import Sandbox

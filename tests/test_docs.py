@@ -19,11 +19,16 @@ import pytest
 
 import certbot_dns_dnscale
 from certbot_dns_dnscale._internal import credentials
-from certbot_dns_dnscale._internal.batch import CONCURRENT_API_CALLS, IN_FLIGHT_GRACE_SECONDS
+from certbot_dns_dnscale._internal.answer_body import MAX_ANSWER_BYTES
+from certbot_dns_dnscale._internal.call_pool import CONCURRENT_API_CALLS, IN_FLIGHT_GRACE_SECONDS
 from certbot_dns_dnscale._internal.client import (
     CLEANUP_POLICY,
     RECORDS_PAGE_SIZE,
     ZONES_PAGE_SIZE,
+)
+from certbot_dns_dnscale._internal.commands.renewals.conf import (
+    MAX_CERTIFICATE_BYTES,
+    MAX_CONF_BYTES,
 )
 from certbot_dns_dnscale._internal.credentials import read_credentials_file
 from certbot_dns_dnscale._internal.credentials_file import MAX_FILE_BYTES
@@ -33,15 +38,13 @@ from certbot_dns_dnscale._internal.dns_client import (
     RESOLVER_LIFETIME_SECONDS,
 )
 from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
-from certbot_dns_dnscale._internal.exchange import MAX_ANSWER_BYTES
 from certbot_dns_dnscale._internal.options import MAX_PROPAGATION_SECONDS
 from certbot_dns_dnscale._internal.pagination import MAX_PAGES
-from certbot_dns_dnscale._internal.commands.renewals.conf import MAX_CERTIFICATE_BYTES, MAX_CONF_BYTES
+from certbot_dns_dnscale._internal.retry import RetryPolicy
 from certbot_dns_dnscale._internal.transport import (
     CONNECT_TIMEOUT_SECONDS,
     READ_TIMEOUT_SECONDS,
     RETRYABLE_STATUSES,
-    RetryPolicy,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,14 +12,15 @@ from typing import Any
 
 import pytest
 
-from certbot_dns_dnscale._internal import exchange as exchange_module
-from certbot_dns_dnscale._internal import pagination
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy, TxtRecord
+from certbot_dns_dnscale._internal import answer_body, pagination
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
     DeadlineError,
     MalformedResponseError,
 )
+from certbot_dns_dnscale._internal.records import TxtRecord
+from certbot_dns_dnscale._internal.retry import RetryPolicy
 from tests.conftest import TOKEN, zone
 from tests.misbehaving_server import (
     MisbehavingServer,
@@ -60,7 +61,7 @@ def client(server: MisbehavingServer) -> Iterator[DNScaleClient]:
 
 @pytest.fixture
 def small_cap(monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(exchange_module, "MAX_ANSWER_BYTES", SMALL_CAP_BYTES)
+    monkeypatch.setattr(answer_body, "MAX_ANSWER_BYTES", SMALL_CAP_BYTES)
     return SMALL_CAP_BYTES
 
 
@@ -166,7 +167,7 @@ def test_a_body_without_length_is_read_up_to_the_cap_only(
     server.serve("/zones", flood(64 * 1024 * 1024))
     with pytest.raises(MalformedResponseError, match=r"larger than the 0\.25 MiB") as raised:
         client.list_zones()
-    assert small_cap < bytes_read(raised.value) <= small_cap + exchange_module.CHUNK_BYTES
+    assert small_cap < bytes_read(raised.value) <= small_cap + answer_body.CHUNK_BYTES
 
 
 def test_a_gzip_bomb_is_counted_inflated_and_stopped_at_the_cap(
@@ -178,7 +179,7 @@ def test_a_gzip_bomb_is_counted_inflated_and_stopped_at_the_cap(
     with pytest.raises(MalformedResponseError, match=r"larger than the 0\.25 MiB") as raised:
         client.list_zones()
     # urllib3 2 inflates a chunk at a time; urllib3 1.26 (Debian 12) a read's worth of deflate
-    one_chunk_inflated = exchange_module.CHUNK_BYTES * DEFLATE_MAX_RATIO
+    one_chunk_inflated = answer_body.CHUNK_BYTES * DEFLATE_MAX_RATIO
     assert small_cap < bytes_read(raised.value) <= small_cap + one_chunk_inflated
 
 

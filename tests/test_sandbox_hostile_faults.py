@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import DeadlineError
+from certbot_dns_dnscale._internal.retry import RetryPolicy
 from certbot_dns_dnscale.sandbox import Sandbox
 from certbot_dns_dnscale.sandbox.faults import FaultPlan
 

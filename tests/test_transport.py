@@ -9,13 +9,14 @@ import pytest
 import requests
 import requests_mock as rm
 
-from certbot_dns_dnscale._internal.client import DNScaleClient, RetryPolicy
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import (
     ApiError,
     MalformedResponseError,
     RateLimitedError,
     TransportError,
 )
+from certbot_dns_dnscale._internal.retry import RetryPolicy
 from certbot_dns_dnscale.sandbox import Sandbox
 from tests.conftest import API, TOKEN, FakeClock, records_page, txt, zones_page
 

@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from certbot_dns_dnscale._internal.client import TxtRecord
 from certbot_dns_dnscale._internal.dns_client import DnsLookupError, Server
 from certbot_dns_dnscale._internal.errors import ChallengeError
+from certbot_dns_dnscale._internal.records import TxtRecord
 from certbot_dns_dnscale._internal.waiting import WaitSettings, wait_for_records
 from certbot_dns_dnscale._internal.zones import Zone
 

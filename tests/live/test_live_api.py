@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from certbot_dns_dnscale._internal.client import DNScaleClient, TxtRecord
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.marks import make_mark, read_mark
+from certbot_dns_dnscale._internal.records import TxtRecord
 from tests.live.conftest import Live
 
 # A key authorization digest as the CA asks for it: 43 base64url characters

@@ -8,33 +8,24 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
-from concurrent import futures
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
-from certbot_dns_dnscale._internal.client import CreatedRecord, DNScaleClient
+from certbot_dns_dnscale._internal.call_pool import CallPool
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
+from certbot_dns_dnscale._internal.disabled_values import enable_if_ours
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError
 from certbot_dns_dnscale._internal.errors import ChallengeError, DNScaleError
 from certbot_dns_dnscale._internal.hints import Context, explain, sweep_advice
-from certbot_dns_dnscale._internal.marks import ImpossibleMarkError, make_mark, read_mark
+from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.name_rules import CHALLENGE_PREFIX, name_problem
+from certbot_dns_dnscale._internal.records import CreatedRecord
 from certbot_dns_dnscale._internal.waiting import WaitSettings, wait_for_records
 from certbot_dns_dnscale._internal.zone_cache import ZoneView
 from certbot_dns_dnscale._internal.zones import Zone, find_zone, normalize_name, suffixes
 
 logger = logging.getLogger(__name__)
-
-CONCURRENT_API_CALLS = 4  # small: DNScale's rate limits are not published
-IN_FLIGHT_GRACE_SECONDS = 10.0
-"""After an interruption, how long creates still on their way may take to finish before they are
-stopped: an answer already coming arrives well within it, and it leaves most of a service
-manager's stop timeout (systemd's is 90 s) to the deletes."""
-
-Item = TypeVar("Item")
-Result = TypeVar("Result")
 
 Challenge = tuple[str, str]
 """(validation name, TXT value): ``_acme-challenge.example.com`` and the key authorization."""
@@ -74,7 +65,7 @@ class ChallengeBatch:
         self._dns_client: DnsClient | None = None
         self._cname_lookups_work = True
         self._lock = threading.Lock()  # the pool's threads share what was created
-        self._in_flight: list[futures.Future[Any]] = []
+        self._calls = CallPool()
 
     def perform(self, challenges: list[Challenge]) -> None:
         """Find where every record goes, create them all concurrently, then wait once.
@@ -85,8 +76,8 @@ class ChallengeBatch:
         for validation_name, _ in challenges:
             _check_name(validation_name)
         self._zones()
-        plans = self._map_concurrently(lambda c: self._plan(*c), challenges)
-        self._map_concurrently(self._create, plans)
+        plans = self._calls.map(lambda c: self._plan(*c), challenges)
+        self._calls.map(self._create, plans)
         records = [created.record for created in self._created.values()]
         wait_for_records(records, self._zones(), self._dns, self._wait, self._notify)
 
@@ -95,18 +86,15 @@ class ChallengeBatch:
         over within one cleanup call's budget (``CLEANUP_POLICY``).
 
         After an interruption (SIGTERM, Ctrl-C) creates may still be on their way: they get
-        ``IN_FLIGHT_GRACE_SECONDS`` to finish, so that a record stored a moment later is deleted
-        too; then they are stopped. Each create that may have been stored without us knowing is
-        named, with the command that removes it.
+        ``call_pool.IN_FLIGHT_GRACE_SECONDS`` to finish, so that a record stored a moment later
+        is deleted too; then they are stopped. Each create that may have been stored without us
+        knowing is named, with the command that removes it.
         """
         deadline = self._client.cleanup_deadline()
-        with self._lock:
-            in_flight = list(self._in_flight)
-        _, pending = futures.wait(in_flight, timeout=IN_FLIGHT_GRACE_SECONDS)
-        if pending:
-            self._client.cancel_running_calls()
-            futures.wait(pending, timeout=self._client.seconds_until(deadline))
-        self._map_concurrently(lambda challenge: self._delete(challenge, deadline), challenges)
+        self._calls.settle(
+            self._client.cancel_running_calls, lambda: self._client.seconds_until(deadline)
+        )
+        self._calls.map(lambda challenge: self._delete(challenge, deadline), challenges)
         self._warn_unsettled(challenges)
 
     def close(self) -> None:
@@ -189,7 +177,10 @@ class ChallengeBatch:
                     self._unsettled.pop(key, None)
             raise ChallengeError(explain(err, context)) from err
         if created.record.disabled:
-            created = self._enable_if_ours(created, zone, target)
+            enabling = self._context("enable the disabled TXT record " + target, zone, target)
+            created = enable_if_ours(
+                self._client, created, zone, target, ttl_seconds=self._ttl_seconds, context=enabling
+            )
         if created.preexisting:
             logger.info(
                 "TXT value for %s was already in zone %s; it will be left there",
@@ -200,30 +191,6 @@ class ChallengeBatch:
         with self._lock:
             self._created[key] = created
             self._unsettled.pop(key, None)
-
-    def _enable_if_ours(self, created: CreatedRecord, zone: Zone, target: str) -> CreatedRecord:
-        """The value is there but disabled, so DNS does not serve it and the CA would fail to
-        validate: enable it if this plugin made it (marked), otherwise stop and say so."""
-        record = created.record
-        if not _carries_mark(record.comment):
-            raise ChallengeError(
-                f"The TXT value for {target} is already in zone {zone.name} but disabled (record "
-                f"id {record.id}), so DNS does not serve it and validation would fail. It was "
-                "not made by this plugin (its comment has no certbot-dns-dnscale mark), so it is "
-                "left as it is: enable or delete that TXT record in DNScale, then run certbot "
-                "again."
-            )
-        context = self._context("enable the disabled TXT record " + target, zone, target)
-        try:
-            enabled = self._client.enable_txt(record, ttl=self._ttl_seconds)
-        except DNScaleError as err:
-            raise ChallengeError(explain(err, context)) from err
-        logger.warning(
-            "The TXT value for %s was in zone %s but disabled; it carries this plugin's mark, "
-            "so it was enabled (record id %s)",
-            target, zone.name, record.id,
-        )  # fmt: skip
-        return CreatedRecord(enabled, created.preexisting)
 
     def _delete(self, challenge: Challenge, deadline: float) -> None:
         validation_name, validation = challenge
@@ -259,29 +226,6 @@ class ChallengeBatch:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _map_concurrently(
-        self, function: Callable[[Item], Result], items: Iterable[Item]
-    ) -> list[Result]:
-        """``function`` over ``items`` on a small pool; all run to the end, then the first error
-        (in item order) is raised, so that nothing is left half-done and unrecorded."""
-        with ThreadPoolExecutor(max_workers=CONCURRENT_API_CALLS) as pool:
-            submitted = self._submit(pool, function, items)
-        for future in submitted:
-            error = future.exception()
-            if error is not None:
-                raise error
-        return [future.result() for future in submitted]
-
-    def _submit(
-        self, pool: ThreadPoolExecutor, function: Callable[[Item], Result], items: Iterable[Item]
-    ) -> list[futures.Future[Result]]:
-        """Submit and register as in flight under the lock that cleanup takes to look: no call
-        can be running yet unseen by a cleanup that arrives meanwhile."""
-        with self._lock:
-            submitted = [pool.submit(function, item) for item in items]
-            self._in_flight.extend(submitted)
-        return submitted
-
     def _dns(self) -> DnsClient:
         with self._lock:
             if self._dns_client is None:
@@ -303,14 +247,6 @@ def _mark(plan: Plan) -> str:
     ``sweep`` can tell our leftovers there from anything else."""
     delegated = len(plan.chain) > 1
     return make_mark(answering=plan.chain[0] if delegated else None)
-
-
-def _carries_mark(comment: str | None) -> bool:
-    """Made by this plugin? A mark with an impossible time is a hand edit: not ours to change."""
-    try:
-        return read_mark(comment) is not None
-    except ImpossibleMarkError:
-        return False
 
 
 def _check_name(validation_name: str) -> None:

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import quote
 
 from certbot_dns_dnscale._internal.errors import (
@@ -16,8 +16,15 @@ from certbot_dns_dnscale._internal.errors import (
     NotFoundError,
 )
 from certbot_dns_dnscale._internal.pagination import Page, read_listing
+from certbot_dns_dnscale._internal.records import (
+    CreatedRecord,
+    TxtRecord,
+    record_payload,
+    txt_record_from,
+)
 from certbot_dns_dnscale._internal.responses import JSONObject
-from certbot_dns_dnscale._internal.transport import RetryPolicy, Transport, _equal_jitter
+from certbot_dns_dnscale._internal.retry import RetryPolicy, equal_jitter
+from certbot_dns_dnscale._internal.transport import Transport
 from certbot_dns_dnscale._internal.zones import Zone, absolute, normalize_name
 
 logger = logging.getLogger(__name__)
@@ -27,26 +34,6 @@ RECORDS_PAGE_SIZE = 1000
 CLEANUP_POLICY = RetryPolicy(max_retry_after_seconds=300.0, budget_seconds=330.0)
 """Deletes wait out a rate limit of up to 5 minutes: a record left behind is worse than a wait."""
 HTTP_FORBIDDEN = 403  # a key limited to names may be refused the record listing
-
-
-@dataclass(frozen=True)
-class TxtRecord:
-    """One TXT value as the API lists it; ``name`` normalised, ``content`` without quotes."""
-
-    zone_id: str
-    id: str | None
-    name: str
-    content: str
-    comment: str | None = None
-    disabled: bool = False  # stored, but not served in DNS
-
-
-@dataclass(frozen=True)
-class CreatedRecord:
-    """The outcome of a create: ``preexisting`` when the exact value was already there."""
-
-    record: TxtRecord
-    preexisting: bool
 
 
 class DNScaleClient:
@@ -61,7 +48,7 @@ class DNScaleClient:
         retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        jitter: Callable[[float], float] = _equal_jitter,
+        jitter: Callable[[float], float] = equal_jitter,
     ) -> None:
         self._transport = Transport(
             api_token,
@@ -127,7 +114,7 @@ class DNScaleClient:
         """Every TXT value in the zone, all pages."""
         path = f"/zones/{quote(zone_id, safe='')}/records"
         items = self._paginate(path, "records", RECORDS_PAGE_SIZE, deadline=deadline)
-        return [r for r in (_txt_record_from(zone_id, item) for item in items) if r is not None]
+        return [r for r in (txt_record_from(zone_id, item) for item in items) if r is not None]
 
     def create_txt_record(
         self, zone_id: str, name: str, content: str, *, ttl: int, comment: str | None = None
@@ -145,14 +132,14 @@ class DNScaleClient:
         def already_stored(deadline: float) -> JSONObject | None:
             found, _ = self._look_for_txt(zone_id, name, content, deadline=deadline)
             # Not listed (or the listing is refused): post again; a 409 says it is stored.
-            return None if found is None else {"record": _record_payload(found)}
+            return None if found is None else {"record": record_payload(found)}
 
         path = f"/zones/{quote(zone_id, safe='')}/records"
         try:
             data = self._transport.request("POST", path, body=body, replay_check=already_stored)
         except ConflictError as err:
             return self._conflict(zone_id, name, content, err)
-        record = _txt_record_from(zone_id, data.get("record"))
+        record = txt_record_from(zone_id, data.get("record"))
         if record is None:
             # Tolerate a create answer without the record: delete by name and content later.
             record = TxtRecord(zone_id, None, normalize_name(name), content)
@@ -169,7 +156,7 @@ class DNScaleClient:
         }  # fmt: skip
         path = f"/zones/{quote(record.zone_id, safe='')}/records/{quote(record.id, safe='')}"
         data = self._transport.request("PUT", path, body=body)
-        return _txt_record_from(record.zone_id, data.get("record")) or replace(
+        return txt_record_from(record.zone_id, data.get("record")) or replace(
             record, disabled=False
         )
 
@@ -270,33 +257,3 @@ class DNScaleClient:
             return [page(offsets[0])]
         with ThreadPoolExecutor(max_workers=len(offsets)) as pool:
             return list(pool.map(page, offsets))
-
-
-def _unquote(content: str) -> str:
-    if len(content) >= 2 and content[0] == content[-1] == '"':
-        return content[1:-1]
-    return content
-
-
-def _txt_record_from(zone_id: str, item: object) -> TxtRecord | None:
-    if not isinstance(item, dict) or str(item.get("type", "")).upper() != "TXT":
-        return None
-    name, content, record_id = item.get("name"), item.get("content"), item.get("id")
-    if not isinstance(name, str) or not isinstance(content, str):
-        return None
-    comment = item.get("comment")
-    return TxtRecord(
-        zone_id=zone_id,
-        id=record_id if isinstance(record_id, str) and record_id else None,
-        name=normalize_name(name),
-        content=_unquote(content),
-        comment=comment if isinstance(comment, str) else None,
-        disabled=item.get("disabled") is True,
-    )
-
-
-def _record_payload(record: TxtRecord) -> JSONObject:
-    return {
-        "id": record.id, "name": record.name, "type": "TXT", "content": record.content,
-        "comment": record.comment, "disabled": record.disabled,
-    }  # fmt: skip

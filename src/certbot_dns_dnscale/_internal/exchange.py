@@ -3,9 +3,9 @@
 requests' timeouts bound each wait for the next bytes, not the answer: a server (or a proxy in
 front of it) that sends a byte every few seconds, or a chunked body that never ends, would hold
 the call for ever. So the whole exchange (connect, request, headers, body) runs on a thread of
-its own and the caller waits for it until the deadline at most; the body is read as a stream,
-counted after decompression, every wait for it bounded by what is left of the deadline, and the
-connection is shut when the caller stops waiting.
+its own and the caller waits for it until the deadline at most; the body is read as a stream
+(``answer_body``), counted after decompression, every wait for it bounded by what is left of the
+deadline, and the connection is shut when the caller stops waiting.
 """
 
 from __future__ import annotations
@@ -14,13 +14,20 @@ import contextlib
 import logging
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 import urllib3.exceptions
 
+from certbot_dns_dnscale._internal.answer_body import (
+    limit_next_wait,
+    pieces,
+    refuse_announced_oversize,
+    refuse_received_oversize,
+    socket_of,
+)
 from certbot_dns_dnscale._internal.errors import (
     CancelledCallError,
     DeadlineError,
@@ -32,13 +39,6 @@ from certbot_dns_dnscale._internal.redact import describe_error, redact_url
 from certbot_dns_dnscale._internal.responses import Answer, JSONObject
 
 logger = logging.getLogger(__name__)
-
-MAX_ANSWER_BYTES = 8 * 1024 * 1024
-"""The largest answer read, counted after decompression. The largest legitimate answer is a page
-of 1000 records (the API's page limit); a record is a few hundred bytes of JSON, and about 1.5 KB
-even with a 500-character comment and a long TXT value: 1.5 MB a page. 8 MiB is five times
-that, and small enough that a hostile answer cannot exhaust memory."""
-CHUNK_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ class Exchange:
                 stopped = self._stopped
             if stopped:
                 raise _StoppedError
-            _refuse_announced_oversize(response)
+            refuse_announced_oversize(response)
             content = self._read_body(response)
         return Answer(
             method=method,
@@ -211,22 +211,16 @@ class Exchange:
         """The body, decompressed, read in chunks: after each, the cap and the deadline are
         checked and the next wait for bytes is bounded by what is left of the deadline."""
         chunks = []
-        for chunk in _pieces(response):
+        for chunk in pieces(response):
             with self._lock:
                 self._received_bytes += len(chunk)
                 received, stopped = self._received_bytes, self._stopped
             if stopped:
                 raise _StoppedError
-            if received > MAX_ANSWER_BYTES:
-                raise MalformedResponseError(
-                    f"{response.request.method} {_shown_url(response)}: the answer is larger than "
-                    f"the {_mib(MAX_ANSWER_BYTES)} an answer of the DNScale API may have; stopped "
-                    f"reading it after {received} bytes",
-                    status=response.status_code,
-                )
+            refuse_received_oversize(response, received)
             chunks.append(chunk)
             remaining = self._deadline - self._clock()
-            _limit_next_wait(response, min(self._timeouts.read_seconds, remaining))
+            limit_next_wait(response, min(self._timeouts.read_seconds, remaining))
         return b"".join(chunks)
 
     def _stop(self) -> None:
@@ -235,71 +229,10 @@ class Exchange:
         with self._lock:
             self._stopped = True
             response = self._response
-        sock = _socket_of(response)
+        sock = socket_of(response)
         if sock is not None:
             with contextlib.suppress(OSError):  # already closed
                 sock.shutdown(socket.SHUT_RDWR)
-
-
-def _pieces(response: requests.Response) -> Iterator[bytes]:
-    """The body as it comes, decompressed: with urllib3 2.3 or later what each read brings (at
-    most ``CHUNK_BYTES``), so that progress and the deadline are checked as bytes come; with an
-    older urllib3 (Debian 12's 1.26) in pieces of ``CHUNK_BYTES``, where the caller's deadline
-    is what bounds a trickle. urllib3's errors are raised as requests raises them."""
-    read1 = getattr(response.raw, "read1", None)
-    if read1 is None:
-        yield from response.iter_content(CHUNK_BYTES)
-        return
-    try:
-        while piece := read1(CHUNK_BYTES, decode_content=True):
-            yield piece
-    except urllib3.exceptions.SSLError as err:
-        raise requests.exceptions.SSLError(err) from err
-    except urllib3.exceptions.ProtocolError as err:
-        raise requests.exceptions.ChunkedEncodingError(err) from err
-    except urllib3.exceptions.DecodeError as err:
-        raise requests.exceptions.ContentDecodingError(err) from err
-    except urllib3.exceptions.ReadTimeoutError as err:
-        raise requests.exceptions.ConnectionError(err) from err
-
-
-def _refuse_announced_oversize(response: requests.Response) -> None:
-    """Refuse before reading a body whose announced length is over the cap."""
-    try:
-        length = int(response.headers.get("Content-Length") or 0)
-    except ValueError:
-        return  # requests reads it as a body of unknown length; the cap still holds
-    if length > MAX_ANSWER_BYTES:
-        raise MalformedResponseError(
-            f"{response.request.method} {_shown_url(response)}: the answer announces {length} "
-            f"bytes, more than the {_mib(MAX_ANSWER_BYTES)} an answer of the DNScale API may "
-            "have; not read",
-            status=response.status_code,
-        )
-
-
-def _shown_url(response: requests.Response) -> str:
-    return redact_url(str(response.url))
-
-
-def _mib(size_bytes: int) -> str:
-    return f"{size_bytes / 1024 / 1024:g} MiB"
-
-
-def _socket_of(response: requests.Response | None) -> socket.socket | None:
-    """The socket an answer is read from, when urllib3 lets us see it (1.26 and 2.x do)."""
-    if response is None:
-        return None
-    connection = getattr(response.raw, "_connection", None)
-    sock = getattr(connection, "sock", None)
-    return sock if isinstance(sock, socket.socket) else None
-
-
-def _limit_next_wait(response: requests.Response, seconds: float) -> None:
-    """requests' read timeout restarts with every byte: bound the next wait by the deadline."""
-    sock = _socket_of(response)
-    if sock is not None:
-        sock.settimeout(max(seconds, 0.001))
 
 
 def _never_sent(err: requests.RequestException) -> bool:

@@ -11,11 +11,9 @@ interruption). It knows nothing of zones or records.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -29,6 +27,7 @@ from certbot_dns_dnscale._internal.errors import (
 )
 from certbot_dns_dnscale._internal.exchange import Exchange, Failure, Timeouts
 from certbot_dns_dnscale._internal.responses import Answer, JSONObject, data_of, quote_value
+from certbot_dns_dnscale._internal.retry import RetryPolicy, equal_jitter, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -39,17 +38,6 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 LOGGED_ANSWER_CHARS = 500
 
 ReplayCheck = Callable[[float], JSONObject | None]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try. The budget bounds the whole call, retries and waits included."""
-
-    max_attempts: int = 8
-    base_delay_seconds: float = 0.5
-    max_delay_seconds: float = 8.0
-    max_retry_after_seconds: float = 30.0
-    budget_seconds: float = 90.0
 
 
 class _Call:
@@ -76,10 +64,6 @@ class _Call:
             return not self.cancelled
 
 
-def _equal_jitter(delay_seconds: float) -> float:
-    return delay_seconds * random.uniform(0.5, 1.0)  # noqa: S311 - not for security
-
-
 class Transport:
     """Sends requests to one DNScale API base URL (``https://api.dnscale.eu/v1``) with one
     token, and returns the success envelope's ``data`` or raises a ``DNScaleError``."""
@@ -93,7 +77,7 @@ class Transport:
         retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        jitter: Callable[[float], float] = _equal_jitter,
+        jitter: Callable[[float], float] = equal_jitter,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._secrets = (api_token,)
@@ -193,7 +177,9 @@ class Transport:
             if isinstance(failure, dict):
                 return failure
             uncertain = uncertain or failure.may_have_taken_effect
-            delay = self._retry_delay(failure, attempt, deadline, policy)
+            delay = retry_delay(
+                failure, attempt, deadline, policy, clock=self.clock, jitter=self._jitter
+            )
             if call.cancelled:
                 failure = CancelledCallError(f"{method} {path}: stopped after {failure}")
                 delay = None
@@ -287,20 +273,3 @@ class Transport:
                 retry_after_seconds=pause_until - now,
             )
         self._sleep(pause_until - now)
-
-    def _retry_delay(
-        self, failure: DNScaleError, attempt: int, deadline: float, policy: RetryPolicy
-    ) -> float | None:
-        """Seconds to wait before the next attempt, or None when it is time to give up."""
-        if attempt >= policy.max_attempts:
-            return None
-        if failure.retry_after_seconds is not None:
-            if failure.retry_after_seconds > policy.max_retry_after_seconds:
-                return None
-            delay = failure.retry_after_seconds
-        else:
-            backoff = policy.base_delay_seconds * 2 ** (attempt - 1)
-            delay = self._jitter(min(backoff, policy.max_delay_seconds))
-        if self.clock() + delay >= deadline:
-            return None
-        return delay

@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from certbot_dns_dnscale._internal.client import TxtRecord
 from certbot_dns_dnscale._internal.dns_client import DnsClient, DnsLookupError
 from certbot_dns_dnscale._internal.errors import ChallengeError
 from certbot_dns_dnscale._internal.progress import ProgressLine
 from certbot_dns_dnscale._internal.propagation import Expected, Outcome, PropagationWaiter
+from certbot_dns_dnscale._internal.records import TxtRecord
 from certbot_dns_dnscale._internal.zones import Zone
 
 logger = logging.getLogger(__name__)

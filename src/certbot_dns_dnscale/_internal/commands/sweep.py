@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from certbot_dns_dnscale._internal.client import DNScaleClient, TxtRecord
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.delegation import DelegationError, describe, follow_cnames
 from certbot_dns_dnscale._internal.dns_client import DnsLookupError
 from certbot_dns_dnscale._internal.errors import DNScaleError
 from certbot_dns_dnscale._internal.marks import ImpossibleMarkError, Mark, read_mark
+from certbot_dns_dnscale._internal.records import TxtRecord
 from certbot_dns_dnscale._internal.redact import redact
 from certbot_dns_dnscale._internal.zones import Zone, normalize_name
 
