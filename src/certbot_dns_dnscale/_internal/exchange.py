@@ -137,7 +137,7 @@ class Exchange:
             outcome, interrupted = self._outcome_value, self._interrupted
         if isinstance(outcome, Answer):
             return outcome
-        if isinstance(outcome, Exception):
+        if isinstance(outcome, Exception) and not self._ended_by_deadline(outcome):
             raise outcome
         received = self.received()
         self._stop()
@@ -148,6 +148,13 @@ class Exchange:
             f"{what}: no complete answer within the {budget_seconds:g} s this call may take "
             f"(received {received})"
         )
+
+    def _ended_by_deadline(self, err: Exception) -> bool:
+        """Whether a wait for bytes that the deadline bounded ended with it: the deadline came,
+        not a network fault, though the exchange's thread may tell of it first (a read timeout)."""
+        if not isinstance(err, (requests.Timeout, requests.ConnectionError)):
+            return False
+        return not _never_sent(err) and self._clock() >= self._deadline
 
     def _describe(self, err: BaseException) -> str:
         """An error's text without anything secret: requests' InvalidHeader, for one, quotes
