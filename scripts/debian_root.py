@@ -24,6 +24,7 @@ from pathlib import Path
 from types import FrameType
 
 CLONE_NEWNS = 0x00020000  # unshare(2): a new mount namespace
+MOUNT_TABLE = Path("/proc/self/mounts")  # this process's mounts, its namespace's
 SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 STAMP = ".certbot-dns-dnscale-root-ready"  # written in the root only once it is complete
 #: Host variables a build or pip inside the root may need (proxies, a pip mirror, CI).
@@ -33,10 +34,11 @@ PASSED_ENV_PREFIXES = ("http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "H
 HOST_FILES = ("/etc/resolv.conf", "/etc/pip.conf", "/etc/ssl/certs/ca-certificates.crt")
 
 
-def run(command: Sequence[str], env: dict[str, str] | None = None) -> None:
-    print("+", " ".join(command), flush=True)
-    if subprocess.run(command, env=env, check=False).returncode != 0:
-        raise SystemExit(f"{command[0]} failed (its output is above)")
+def run(command: Sequence[str], shown: str = "") -> None:
+    """Run ``command``, printed first (as ``shown`` when given); stop the run if it fails."""
+    print("+", shown or " ".join(command), flush=True)
+    if subprocess.run(command, check=False).returncode != 0:
+        raise SystemExit(f"failed: {shown or ' '.join(command)} (its output is above)")
 
 
 def chroot_env(extra: dict[str, str]) -> list[str]:
@@ -51,8 +53,9 @@ def in_root(
     root: Path, command: Sequence[str], cwd: str = "/", env: dict[str, str] | None = None
 ) -> None:
     """Run ``command`` inside ``root`` (chroot), in ``cwd``, with a clean environment."""
+    shown = " ".join([*(f"{name}={value}" for name, value in (env or {}).items()), *command])
     run(["chroot", str(root), "/usr/bin/env", "-i", f"--chdir={cwd}",
-         *chroot_env(env or {}), *command])  # fmt: skip
+         *chroot_env(env or {}), *command], shown=f"[{root.name}:{cwd}] {shown}")  # fmt: skip
 
 
 # -- a private mount namespace -----------------------------------------------------------------
@@ -81,11 +84,11 @@ def exit_on_termination() -> None:
 # -- mounts ------------------------------------------------------------------------------------
 
 
-def mounts_under(path: Path) -> list[str]:
+def mounts_under(path: Path, table: Path = MOUNT_TABLE) -> list[str]:
     """Mount points at or under ``path`` in this process's mount table."""
     prefix = str(path.resolve())
     points = []
-    for line in Path("/proc/self/mounts").read_text().splitlines():
+    for line in table.read_text().splitlines():
         point = line.split()[1].encode().decode("unicode_escape")  # \040 is a space
         if point == prefix or point.startswith(prefix + "/"):
             points.append(point)
@@ -113,6 +116,7 @@ def mounted(root: Path) -> Iterator[None]:
 
 
 def unmount(point: Path) -> None:
+    print(f"+ umount -R {point}", flush=True)
     if subprocess.run(["umount", "-R", str(point)], check=False).returncode != 0:
         print(f"warning: {point} is busy; detaching it lazily", file=sys.stderr)
         subprocess.run(["umount", "-R", "--lazy", str(point)], check=False)
@@ -147,11 +151,11 @@ def debootstrap(root: Path, codename: str) -> None:
     run(["debootstrap", "--variant=minbase", codename, str(root)])
 
 
-def remove(root: Path) -> None:
+def remove(root: Path, table: Path = MOUNT_TABLE) -> None:
     """``rm -rf`` the root, refusing while anything is mounted at or under it."""
     if not root.exists():
         return
-    left = mounts_under(root)
+    left = mounts_under(root, table)
     if left:
         raise SystemExit(
             f"refusing to delete {root}: still mounted there: {', '.join(left)}. Unmount them "
