@@ -1,12 +1,14 @@
-"""Check that certbot lists the plugin: from a wheel installed into a fresh virtualenv, or from
-what is installed already (Debian's /usr/bin/certbot with the .deb).
+"""Check that certbot lists the plugin and that ``certbot-dns-dnscale --version`` names this
+version and that certbot: from a wheel installed into a fresh virtualenv, or from what is
+installed already (Debian's /usr/bin/certbot with the .deb).
 
 python scripts/check_dist.py DIST_DIR                 (tox -e dist: the wheel in DIST_DIR)
-python scripts/check_dist.py --installed /usr/bin/certbot   (tox -e debian)
+python scripts/check_dist.py --installed /usr/bin/certbot   (tox -e debian12, debian13)
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +16,10 @@ import tempfile
 import venv
 from pathlib import Path
 
+from build_deb import project_version
+
 COMMAND = "certbot-dns-dnscale"
+VERSION_LINE = re.compile(r"certbot-dns-dnscale (\S+) \(certbot (\S+), Python (\S+)\)")
 
 
 def certbot_lists_plugin(certbot: str, scratch: str) -> bool:
@@ -29,6 +34,23 @@ def certbot_lists_plugin(certbot: str, scratch: str) -> bool:
     return True
 
 
+def version_is_right(command: str, certbot: str) -> bool:
+    """``COMMAND --version`` names pyproject.toml's version and the certbot beside it."""
+    line = subprocess.run([command, "--version"], capture_output=True, text=True, check=True)
+    said = subprocess.run([certbot, "--version"], capture_output=True, text=True, check=True)
+    certbot_version = (said.stdout + said.stderr).split()[-1]
+    match = VERSION_LINE.fullmatch(line.stdout.strip())
+    if match is None or match.group(1, 2) != (project_version(), certbot_version):
+        print(
+            f"{command} --version says {line.stdout.strip()!r}, not {COMMAND} "
+            f"{project_version()} (certbot {certbot_version}, Python ...)",
+            file=sys.stderr,
+        )
+        return False
+    print(f"{command} --version: {line.stdout.strip()}")
+    return True
+
+
 def check_wheel(dist: str) -> int:
     (wheel,) = (str(path) for path in Path(dist).glob("certbot_dns_dnscale-*.whl"))
     with tempfile.TemporaryDirectory(prefix="check-dist-") as tmp:
@@ -37,6 +59,8 @@ def check_wheel(dist: str) -> int:
         pip, certbot = env_dir / "bin" / "pip", env_dir / "bin" / "certbot"
         subprocess.run([str(pip), "install", "-q", wheel], check=True)
         if not certbot_lists_plugin(str(certbot), tmp):
+            return 1
+        if not version_is_right(str(env_dir / "bin" / COMMAND), str(certbot)):
             return 1
     print("certbot plugins lists dns-dnscale from the wheel in a fresh virtualenv")
     return 0
@@ -50,6 +74,8 @@ def check_installed(certbot: str) -> int:
     with tempfile.TemporaryDirectory(prefix="check-installed-") as tmp:
         if not certbot_lists_plugin(certbot, tmp):
             return 1
+    if not version_is_right(command, certbot):
+        return 1
     print(f"{certbot} plugins lists dns-dnscale; {command} is on PATH")
     return 0
 

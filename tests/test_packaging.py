@@ -50,3 +50,18 @@ def test_the_debian_build_skips_no_classifier_but_the_one_hatchling_1_12_lacks()
     patch = (ROOT / "debian" / "patches" / "hatchling-1.12-classifiers.patch").read_text()
     removed = [line[1:] for line in patch.splitlines() if line.startswith("-    ")]
     assert removed == ['    "Programming Language :: Python :: 3.13",']
+
+
+def test_the_man_page_names_pyprojects_version_wherever_it_names_one() -> None:
+    version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    page = (ROOT / "debian" / "certbot-dns-dnscale.1").read_text()
+    assert version is not None
+    named = re.findall(r"certbot-dns-dnscale (\d[^\s\")]*)", page)
+    assert named
+    assert set(named) == {version.group(1)}
+
+
+def test_the_man_page_documents_the_version_flag() -> None:
+    page = (ROOT / "debian" / "certbot-dns-dnscale.1").read_text()
+    assert ".B certbot-dns-dnscale \\-\\-version" in page  # the synopsis
+    assert ".SH OPTIONS\n.TP\n.B \\-\\-version\n" in page

@@ -19,7 +19,7 @@ import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from certbot_dns_dnscale.sandbox.lifecycle import Lifecycle
 
@@ -120,8 +120,18 @@ class Pebble(Lifecycle):
         raise RuntimeError(f"pebble did not answer within {STARTUP_TIMEOUT_SECONDS} s")
 
 
+#: The listener CA signs certificates only.
+CA_KEY_USAGE = x509.KeyUsage(
+    digital_signature=False, content_commitment=False, key_encipherment=False,
+    data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
+    encipher_only=False, decipher_only=False,
+)  # fmt: skip
+
+
 def _listener_certificate(workdir: Path, ca_path: Path) -> tuple[Path, Path]:
-    """A throw-away CA and a certificate for 127.0.0.1/localhost signed by it."""
+    """A throw-away CA and a certificate for 127.0.0.1/localhost signed by it, with the key
+    identifiers and key usages that strict verification (Python 3.13's default, ``ssl``'s
+    ``VERIFY_X509_STRICT``, used by newer requests/urllib3) demands."""
     now = datetime.datetime.now(datetime.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sandbox pebble listener CA")])
@@ -134,6 +144,8 @@ def _listener_certificate(workdir: Path, ca_path: Path) -> tuple[Path, Path]:
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=7))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(CA_KEY_USAGE, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
         .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
@@ -147,6 +159,11 @@ def _listener_certificate(workdir: Path, ca_path: Path) -> tuple[Path, Path]:
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=7))
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
         .sign(ca_key, hashes.SHA256())
     )
     cert_path, key_path = workdir / "pebble-listener.pem", workdir / "pebble-listener.key"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from certbot import errors
 
-from certbot_dns_dnscale._internal.about import user_agent
+from certbot_dns_dnscale._internal.about import user_agent, version_line
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.commands.check import (
     CheckOptions,
@@ -59,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="certbot-dns-dnscale", description="Companion tools for the dns-dnscale plugin."
     )
+    parser.add_argument(
+        "--version", action="version", version=version_line(),
+        help="print the plugin's version, the certbot it runs with and the Python, then exit",
+    )  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser(
         "check", help="check that names, or every renewal, are ready for DNS-01 through DNScale"
