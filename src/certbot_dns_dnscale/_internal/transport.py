@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -62,6 +63,20 @@ class _Call:
         with self._lock:
             self._exchange = exchange
             return not self.cancelled
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One API call as its attempts send it; ``deadline``: the ``clock`` time it must end by."""
+
+    method: str
+    path: str
+    params: dict[str, Any] | None
+    body: JSONObject | None
+    deadline: float
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
 
 
 class Transport:
@@ -148,28 +163,22 @@ class Transport:
         with self._running_lock:
             self._running.add(call)
         try:
-            return self._call(call, method, path, params, body, deadline, replay_check, policy)
+            return self._call(
+                call, _Request(method, path, params, body, deadline), replay_check, policy
+            )
         finally:
             with self._running_lock:
                 self._running.discard(call)
 
     def _call(
-        self,
-        call: _Call,
-        method: str,
-        path: str,
-        params: dict[str, Any] | None,
-        body: JSONObject | None,
-        deadline: float,
-        replay_check: ReplayCheck | None,
-        policy: RetryPolicy,
+        self, call: _Call, request: _Request, replay_check: ReplayCheck | None, policy: RetryPolicy
     ) -> JSONObject:
         attempt = 0
         uncertain = False  # an attempt may have taken effect, and no look since says otherwise
         while True:
             attempt += 1
             try:
-                failure = self._attempt(call, method, path, params, body, deadline)
+                failure = self._attempt(call, request)
             except DNScaleError as err:
                 err.attempts = attempt
                 err.may_have_taken_effect = err.may_have_taken_effect or uncertain
@@ -178,51 +187,46 @@ class Transport:
                 return failure
             uncertain = uncertain or failure.may_have_taken_effect
             delay = retry_delay(
-                failure, attempt, deadline, policy, clock=self.clock, jitter=self._jitter
+                failure, attempt, request.deadline, policy, clock=self.clock, jitter=self._jitter
             )
             if call.cancelled:
-                failure = CancelledCallError(f"{method} {path}: stopped after {failure}")
+                failure = CancelledCallError(f"{request}: stopped after {failure}")
                 delay = None
             if delay is None:
                 failure.attempts = attempt
                 failure.may_have_taken_effect = uncertain
                 raise failure
             logger.info(
-                "DNScale API %s %s failed (%s); retrying in %.1f s (attempt %d of %d)",
-                method, path, failure, delay, attempt + 1, policy.max_attempts,
+                "DNScale API %s failed (%s); retrying in %.1f s (attempt %d of %d)",
+                request, failure, delay, attempt + 1, policy.max_attempts,
             )  # fmt: skip
             self._sleep(delay)
             if replay_check is not None and failure.status != 429 and not call.cancelled:
-                stored = replay_check(deadline)
+                stored = replay_check(request.deadline)
                 if stored is not None:
-                    logger.info("DNScale API %s %s had taken effect before it failed", method, path)
+                    logger.info("DNScale API %s had taken effect before it failed", request)
                     return stored
                 uncertain = False
 
-    def _attempt(
-        self,
-        call: _Call,
-        method: str,
-        path: str,
-        params: dict[str, Any] | None,
-        body: JSONObject | None,
-        deadline: float,
-    ) -> JSONObject | DNScaleError:
+    def _attempt(self, call: _Call, request: _Request) -> JSONObject | DNScaleError:
         """Send once: the ``data`` of a success, or the failure (raised only if not retryable)."""
-        self._wait_out_rate_limit(method, path, deadline)
-        if deadline - self.clock() <= 0:
-            return TransportError(f"{method} {path}: no time left in the retry budget")
-        url = self.base_url + path
-        logger.debug("DNScale API -> %s %s params=%s body=%s", method, url, params, body)
+        self._wait_out_rate_limit(request)
+        if request.deadline - self.clock() <= 0:
+            return TransportError(f"{request}: no time left in the retry budget")
+        url = self.base_url + request.path
+        logger.debug(
+            "DNScale API -> %s %s params=%s body=%s", request.method, url, request.params,
+            request.body,
+        )  # fmt: skip
         started = self.clock()
-        answer = self._send(call, method, url, params, body, deadline)
+        answer = self._send(call, request, url)
         if isinstance(answer, Failure):
             if answer.retryable:
                 return answer.error
             raise answer.error  # raised here, not in an except block: nothing chained to it
         logger.debug(
             "DNScale API <- %s %s: HTTP %d in %.0f ms (request id %s): %s",
-            method, url, answer.status, (self.clock() - started) * 1000,
+            request.method, url, answer.status, (self.clock() - started) * 1000,
             answer.request_id or "-", answer.excerpt(LOGGED_ANSWER_CHARS),
         )  # fmt: skip
         try:
@@ -235,38 +239,33 @@ class Transport:
                 return err
             raise
 
-    def _send(
-        self,
-        call: _Call,
-        method: str,
-        url: str,
-        params: dict[str, Any] | None,
-        body: JSONObject | None,
-        deadline: float,
-    ) -> Answer | Failure:
+    def _send(self, call: _Call, request: _Request, url: str) -> Answer | Failure:
         """The answer, or the failure (described without anything secret)."""
-        timeouts = Timeouts(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS, deadline)
+        timeouts = Timeouts(CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS, request.deadline)
         exchange = Exchange(self._session, self._secrets, self.clock, timeouts)
         if not call.attach(exchange):
-            cancelled = CancelledCallError(f"{method} {url}: stopped before it was sent")
+            cancelled = CancelledCallError(f"{request.method} {url}: stopped before it was sent")
             return Failure(cancelled, retryable=False)
-        return exchange.start(method, url, params, body).wait(call.budget_seconds)
+        return exchange.start(request.method, url, request.params, request.body).wait(
+            call.budget_seconds
+        )
 
     def _pause_everyone(self, seconds: float) -> None:
         with self._pause_lock:
             self._pause_until = max(self._pause_until, self.clock() + seconds)
 
-    def _wait_out_rate_limit(self, method: str, path: str, deadline: float) -> None:
+    def _wait_out_rate_limit(self, request: _Request) -> None:
         """Hold this call back while DNScale's ``Retry-After`` lasts; when it lasts beyond the
         call's deadline, fail at once instead of sleeping through the budget for nothing."""
         with self._pause_lock:
             now = self.clock()
             pause_until = self._pause_until
+        deadline = request.deadline
         if pause_until <= now:
             return
         if pause_until >= deadline:
             raise RateLimitedError(
-                f"{method} {path}: DNScale asked to wait {pause_until - now:.0f} s more before "
+                f"{request}: DNScale asked to wait {pause_until - now:.0f} s more before "
                 f"the next request, longer than this call may take "
                 f"({max(0.0, deadline - now):.0f} s)",
                 status=429,
