@@ -42,32 +42,28 @@ def credentials(server: MisbehavingServer, tmp_path: Path) -> Path:
     return path
 
 
-def check(credentials: Path, local_dns: str) -> list[str]:
-    return [
-        "check",
-        "--credentials",
-        str(credentials),
-        "-d",
-        "example.com",
-        "--resolver",
-        local_dns,
-    ]
-
-
-def sweep(credentials: Path) -> list[str]:
+@pytest.fixture(params=["check", "sweep"])
+def argv(request: pytest.FixtureRequest, credentials: Path, local_dns: str) -> list[str]:
+    """The command line of ``check`` or ``sweep``, each of which lists the zones first."""
+    if request.param == "check":
+        return [
+            "check",
+            "--credentials",
+            str(credentials),
+            "-d",
+            "example.com",
+            "--resolver",
+            local_dns,
+        ]
     return ["sweep", "--credentials", str(credentials)]
 
 
-@pytest.mark.parametrize("command", [check, sweep], ids=["check", "sweep"])
 def test_an_api_that_trickles_ends_the_command_with_a_clear_error(
-    command: object,
+    argv: list[str],
     server: MisbehavingServer,
-    credentials: Path,
-    local_dns: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     server.serve("/zones", trickle(b" " * 1000 + b"{}"))
-    argv = command(credentials, local_dns) if command is check else sweep(credentials)  # type: ignore[operator]
     assert cli.main(argv) == CANNOT_RUN
     err = capsys.readouterr().err
     assert err.startswith(
@@ -78,16 +74,12 @@ def test_an_api_that_trickles_ends_the_command_with_a_clear_error(
     assert "no complete answer within the 1 s this call may take (received HTTP 200" in err
 
 
-@pytest.mark.parametrize("command", [check, sweep], ids=["check", "sweep"])
 def test_json_nested_too_deep_ends_the_command_saying_it_did_not_answer_like_the_api(
-    command: object,
+    argv: list[str],
     server: MisbehavingServer,
-    credentials: Path,
-    local_dns: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     server.serve("/zones", raw_answer(200, b"[" * 100_000 + b"]" * 100_000))
-    argv = command(credentials, local_dns) if command is check else sweep(credentials)  # type: ignore[operator]
     assert cli.main(argv) == CANNOT_RUN
     err = capsys.readouterr().err
     assert (
@@ -96,16 +88,12 @@ def test_json_nested_too_deep_ends_the_command_saying_it_did_not_answer_like_the
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("command", [check, sweep], ids=["check", "sweep"])
 def test_an_answer_echoing_the_authorization_header_leaves_the_token_out_of_the_output(
-    command: object,
+    argv: list[str],
     server: MisbehavingServer,
-    credentials: Path,
-    local_dns: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     server.serve("/zones", echo_authorization())
-    argv = command(credentials, local_dns) if command is check else sweep(credentials)  # type: ignore[operator]
     assert cli.main(argv) == CANNOT_RUN
     out, err = capsys.readouterr()
     assert "request id Bearer ***" in err
