@@ -18,7 +18,11 @@ from certbot.plugins import dns_test_common
 from certbot.tests import acme_util
 
 from certbot_dns_dnscale._internal import zone_cache
+from certbot_dns_dnscale._internal.batch import ChallengeBatch
+from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.dns_dnscale import Authenticator
+from certbot_dns_dnscale._internal.waiting import WaitSettings
+from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 from certbot_dns_dnscale.sandbox import Sandbox
 
 API = "https://api.dnscale.eu/v1"
@@ -195,3 +199,16 @@ def closed_udp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as unused:
         unused.bind(("127.0.0.1", 0))
         return int(unused.getsockname()[1])
+
+
+def sandbox_batch(sandbox: Sandbox, token: str) -> ChallengeBatch:
+    """A challenge batch against the sandbox's API with ``token``, not waiting for DNS."""
+    client = DNScaleClient(token, sandbox.api_url + "/v1", user_agent="t", sleep=lambda _: None)
+    return ChallengeBatch(
+        client,
+        ZoneView(directory_for(sandbox.api_url, token), client.list_zones),
+        ttl_seconds=300,
+        credentials_path="/etc/letsencrypt/dnscale.ini",
+        wait=WaitSettings(bound_seconds=0, check=False, resolver=sandbox.dns_address),
+        notify=lambda _: None,
+    )

@@ -12,14 +12,12 @@ import dns.query
 import dns.rdatatype
 import pytest
 
-from certbot_dns_dnscale._internal.batch import ChallengeBatch
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.errors import ChallengeError
 from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.records import TxtRecord
-from certbot_dns_dnscale._internal.waiting import WaitSettings
-from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 from certbot_dns_dnscale.sandbox import Sandbox
+from tests.conftest import sandbox_batch
 
 NAME = "_acme-challenge.example.com"
 CHALLENGE = [(NAME, "token-value")]
@@ -30,19 +28,6 @@ CREATE_ROUTE = "/zones/{zone_id}/records"
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox() as running:
         yield running
-
-
-def make_batch(sandbox: Sandbox, token: str | None = None) -> ChallengeBatch:
-    token = token or sandbox.settings.token
-    client = DNScaleClient(token, sandbox.api_url + "/v1", user_agent="t", sleep=lambda _: None)
-    return ChallengeBatch(
-        client,
-        ZoneView(directory_for(sandbox.api_url, token), client.list_zones),
-        ttl_seconds=300,
-        credentials_path="/etc/letsencrypt/dnscale.ini",
-        wait=WaitSettings(bound_seconds=0, check=False, resolver=sandbox.dns_address),
-        notify=lambda _: None,
-    )
 
 
 def served_txt(sandbox: Sandbox) -> list[str]:
@@ -60,7 +45,7 @@ def test_our_disabled_value_is_enabled_and_then_served(
     sandbox: Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     sandbox.add_record(NAME, "TXT", "token-value", comment=make_mark(), disabled=True)
-    batch = make_batch(sandbox)
+    batch = sandbox_batch(sandbox, sandbox.settings.token)
 
     with caplog.at_level(logging.WARNING):
         batch.perform(CHALLENGE)
@@ -76,7 +61,7 @@ def test_someone_elses_disabled_value_stops_the_run_naming_it_and_the_fix(
     sandbox: Sandbox,
 ) -> None:
     record = sandbox.add_record(NAME, "TXT", "token-value", comment="by hand", disabled=True)
-    batch = make_batch(sandbox)
+    batch = sandbox_batch(sandbox, sandbox.settings.token)
 
     with pytest.raises(ChallengeError) as raised:
         batch.perform(CHALLENGE)
@@ -98,7 +83,7 @@ def test_a_disabled_value_found_by_a_retrys_lookup_is_not_taken_for_ours(
     disabled and unmarked: someone else's, not a create of ours that went through."""
     sandbox.add_record(NAME, "TXT", "token-value", disabled=True)
     sandbox.faults.script("drop", method="POST", route=CREATE_ROUTE)
-    batch = make_batch(sandbox)
+    batch = sandbox_batch(sandbox, sandbox.settings.token)
 
     with pytest.raises(ChallengeError, match="but disabled"):
         batch.perform(CHALLENGE)
@@ -110,7 +95,7 @@ def test_a_disabled_value_found_by_a_retrys_lookup_is_not_taken_for_ours(
 
 def test_an_enabled_value_already_there_needs_no_update(sandbox: Sandbox) -> None:
     sandbox.add_record(NAME, "TXT", "token-value")
-    batch = make_batch(sandbox)
+    batch = sandbox_batch(sandbox, sandbox.settings.token)
 
     batch.perform(CHALLENGE)
     batch.cleanup(CHALLENGE)
@@ -125,7 +110,7 @@ def test_a_disabled_value_whose_mark_has_an_impossible_time_is_not_taken_for_our
 ) -> None:
     impossible = make_mark()[:-20] + "2026-13-45T00:00:00Z"
     sandbox.add_record(NAME, "TXT", "token-value", comment=impossible, disabled=True)
-    batch = make_batch(sandbox)
+    batch = sandbox_batch(sandbox, sandbox.settings.token)
 
     with pytest.raises(ChallengeError, match="not made by this plugin"):
         batch.perform(CHALLENGE)
@@ -139,7 +124,7 @@ def test_enabling_our_value_that_keeps_failing_stops_the_run_saying_what_failed(
 ) -> None:
     sandbox.add_record(NAME, "TXT", "token-value", comment=make_mark(), disabled=True)
     sandbox.faults.script("500", method="PUT", times=100)
-    batch = make_batch(sandbox)
+    batch = sandbox_batch(sandbox, sandbox.settings.token)
 
     with pytest.raises(ChallengeError) as raised:
         batch.perform(CHALLENGE)

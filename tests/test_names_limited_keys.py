@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from certbot_dns_dnscale._internal.batch import ChallengeBatch
 from certbot_dns_dnscale._internal.client import DNScaleClient
 from certbot_dns_dnscale._internal.commands.check import CheckOptions, SetupChecker
 from certbot_dns_dnscale._internal.commands.cli import main
@@ -21,10 +20,9 @@ from certbot_dns_dnscale._internal.commands.sweep import leftovers_by_zone
 from certbot_dns_dnscale._internal.dns_client import DnsClient
 from certbot_dns_dnscale._internal.errors import ApiError
 from certbot_dns_dnscale._internal.marks import make_mark
-from certbot_dns_dnscale._internal.waiting import WaitSettings
-from certbot_dns_dnscale._internal.zone_cache import ZoneView, directory_for
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from certbot_dns_dnscale.sandbox.grants import NamesListing
+from tests.conftest import sandbox_batch
 
 NAME = "_acme-challenge.example.com"
 CHALLENGES = [(NAME, "apex-value"), (NAME, "wildcard-value")]
@@ -37,26 +35,13 @@ def sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
         yield running
 
 
-def make_batch(sandbox: Sandbox) -> ChallengeBatch:
-    token = sandbox.settings.acme_names_token
-    client = DNScaleClient(token, sandbox.api_url + "/v1", user_agent="t", sleep=lambda _: None)
-    return ChallengeBatch(
-        client,
-        ZoneView(directory_for(sandbox.api_url, token), client.list_zones),
-        ttl_seconds=300,
-        credentials_path="/etc/letsencrypt/dnscale.ini",
-        wait=WaitSettings(bound_seconds=0, check=False, resolver=sandbox.dns_address),
-        notify=lambda _: None,
-    )
-
-
 def statuses(sandbox: Sandbox, method: str) -> list[int]:
     return [c.status for c in sandbox.calls if c.method == method]
 
 
 def test_a_create_whose_answer_was_lost_is_stored_once_and_removed(sandbox: Sandbox) -> None:
     sandbox.faults.script("lost", method="POST", route=RECORDS_ROUTE)
-    batch = make_batch(sandbox)
+    batch = sandbox_batch(sandbox, sandbox.settings.acme_names_token)
 
     batch.perform(CHALLENGES)
     assert sandbox.txt_values(NAME) == ["apex-value", "wildcard-value"]
@@ -69,7 +54,7 @@ def test_a_create_whose_answer_was_lost_is_stored_once_and_removed(sandbox: Sand
 def test_a_refused_listing_makes_the_retry_post_again_and_take_409_as_stored() -> None:
     with Sandbox(SandboxSettings(names_listing=NamesListing.REFUSE)) as sandbox:
         sandbox.faults.script("lost", method="POST", route=RECORDS_ROUTE)
-        batch = make_batch(sandbox)
+        batch = sandbox_batch(sandbox, sandbox.settings.acme_names_token)
 
         batch.perform(CHALLENGES[:1])
         batch.cleanup(CHALLENGES[:1])
@@ -88,7 +73,7 @@ def test_a_value_there_before_is_left_alone_with_a_warning_when_the_listing_is_r
 ) -> None:
     with Sandbox(SandboxSettings(names_listing=NamesListing.REFUSE)) as sandbox:
         sandbox.add_record(NAME, "TXT", "apex-value")
-        batch = make_batch(sandbox)
+        batch = sandbox_batch(sandbox, sandbox.settings.acme_names_token)
 
         with caplog.at_level(logging.WARNING):
             batch.perform(CHALLENGES[:1])
