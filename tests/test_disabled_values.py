@@ -7,9 +7,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-import dns.message
-import dns.query
-import dns.rdatatype
 import pytest
 
 from certbot_dns_dnscale._internal.client import DNScaleClient
@@ -18,6 +15,7 @@ from certbot_dns_dnscale._internal.marks import make_mark
 from certbot_dns_dnscale._internal.records import TxtRecord
 from certbot_dns_dnscale.sandbox import Sandbox
 from tests.conftest import sandbox_batch
+from tests.sandbox_client import served_txt
 
 NAME = "_acme-challenge.example.com"
 CHALLENGE = [(NAME, "token-value")]
@@ -30,17 +28,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-def served_txt(sandbox: Sandbox) -> list[str]:
-    query = dns.message.make_query(NAME, "TXT")
-    answer = dns.query.udp(query, "127.0.0.1", port=sandbox.dns_port, timeout=2)
-    return [
-        b"".join(rdata.strings).decode()
-        for rrset in answer.answer
-        if rrset.rdtype == dns.rdatatype.TXT
-        for rdata in rrset
-    ]
-
-
 def test_our_disabled_value_is_enabled_and_then_served(
     sandbox: Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -51,7 +38,7 @@ def test_our_disabled_value_is_enabled_and_then_served(
         batch.perform(CHALLENGE)
 
     assert [r.disabled for r in sandbox.records(NAME)] == [False]
-    assert served_txt(sandbox) == ["token-value"]
+    assert served_txt(sandbox.dns_port, NAME) == ["token-value"]
     assert [c.method for c in sandbox.calls if c.method == "PUT"] == ["PUT"]
     assert "was in zone example.com but disabled; it carries this plugin's mark" in caplog.text
     batch.close()

@@ -23,6 +23,7 @@ from certbot_dns_dnscale.sandbox.faults import FaultPlan
 from certbot_dns_dnscale.sandbox.nameservers import NameserverBindError, NameserverSettings
 from certbot_dns_dnscale.sandbox.store import ZoneStore
 from tests.conftest import FakeClock
+from tests.sandbox_client import SandboxApi, txt_strings
 
 NAME = "_acme-challenge.example.com."
 
@@ -33,14 +34,10 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-class Api:
-    """A tiny client for poking the sandbox in tests."""
-
+class Api(SandboxApi):
     def __init__(self, sandbox: Sandbox, token: str | None = None) -> None:
-        self.base = sandbox.api_url + "/v1"
+        super().__init__(sandbox, token)
         self.sandbox = sandbox
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {token or sandbox.settings.token}"
 
     def zone_id(self, name: str = "example.com") -> str:
         return self.sandbox.store.zone_by_name(name).id
@@ -68,15 +65,6 @@ def ask(
 ) -> dns.message.Message:
     query = dns.message.make_query(name, rtype, use_edns=0 if edns else False)
     return dns.query.udp(query, "127.0.0.1", port=sandbox.dns_port, timeout=2)
-
-
-def texts(answer: dns.message.Message) -> list[str]:
-    return sorted(
-        b"".join(rdata.strings).decode()
-        for rrset in answer.answer
-        if rrset.rdtype == dns.rdatatype.TXT
-        for rdata in rrset
-    )
 
 
 # -- API: auth and envelopes ---------------------------------------------------------------------
@@ -349,7 +337,7 @@ def test_dns_serves_every_txt_value_at_a_name(sandbox: Sandbox, api: Api) -> Non
     api.create(content="a")
     api.create(content="b")
     answer = ask(sandbox, NAME)
-    assert texts(answer) == ["a", "b"]
+    assert txt_strings(answer) == ["a", "b"]
     assert answer.flags & dns.flags.AA
 
 
@@ -421,7 +409,7 @@ def test_cname_chain_is_followed_to_the_txt(sandbox: Sandbox) -> None:
     sandbox.add_record("target.example.net", "TXT", "delegated")
     answer = ask(sandbox, NAME)
     assert [r.rdtype for r in answer.answer] == [dns.rdatatype.CNAME] * 2 + [dns.rdatatype.TXT]
-    assert texts(answer) == ["delegated"]
+    assert txt_strings(answer) == ["delegated"]
 
 
 def test_cname_query_gets_the_cname_itself(sandbox: Sandbox) -> None:
@@ -455,7 +443,7 @@ def test_big_answer_over_udp_without_edns_is_truncated_and_complete_over_tcp(
     assert udp.flags & dns.flags.TC
     query = dns.message.make_query(NAME, "TXT", use_edns=False)
     tcp = dns.query.tcp(query, "127.0.0.1", port=sandbox.dns_port, timeout=2)
-    assert len(texts(tcp)) == 12
+    assert len(txt_strings(tcp)) == 12
 
 
 def test_long_txt_values_are_split_into_255_byte_strings(sandbox: Sandbox) -> None:
@@ -467,7 +455,7 @@ def test_long_txt_values_are_split_into_255_byte_strings(sandbox: Sandbox) -> No
 def test_tampering_serves_wrong_txt_values() -> None:
     with Sandbox(SandboxSettings(tamper_txt=True)) as sandbox:
         sandbox.add_record(NAME, "TXT", "right")
-        assert texts(ask(sandbox, NAME))[0].startswith("tampered-")
+        assert txt_strings(ask(sandbox, NAME))[0].startswith("tampered-")
 
 
 def test_garbage_and_multi_question_queries_are_handled(sandbox: Sandbox) -> None:
@@ -569,7 +557,7 @@ def test_a_nameserver_answers_for_the_zones_with_authority(with_nameservers: San
     with_nameservers.add_record(NAME, "TXT", "v")
     ns1 = with_nameservers.nameservers[0]
     answer = ask_server(ns1.address, ns1.port, NAME, "TXT", rd=False)
-    assert texts(answer) == ["v"]
+    assert txt_strings(answer) == ["v"]
     assert answer.flags & dns.flags.AA
     assert not answer.flags & dns.flags.RA
 
@@ -595,7 +583,7 @@ def test_each_nameserver_shows_changes_after_its_own_lag() -> None:
     def shown() -> list[list[str]]:
         query = dns.message.make_query(NAME, "TXT").to_wire()
         replies = [answerer.answer(query, over_udp=True) or b"" for answerer in (fast, slow)]
-        return [texts(dns.message.from_wire(reply)) for reply in replies]
+        return [txt_strings(dns.message.from_wire(reply)) for reply in replies]
 
     assert shown() == [[], []]
     clock.sleep(1)

@@ -16,6 +16,7 @@ from certbot_dns_dnscale._internal.commands.cli import main as plugin_cli
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from certbot_dns_dnscale.sandbox.api import Grant
 from tests import dnscale_contract as contract
+from tests.sandbox_client import SandboxApi
 
 NAME = "_acme-challenge.example.com."
 
@@ -26,15 +27,10 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-class Api:
+class Api(SandboxApi):
     def __init__(self, sandbox: Sandbox, token: str | None = None) -> None:
-        self.base = sandbox.api_url + "/v1"
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {token or sandbox.settings.token}"
+        super().__init__(sandbox, token)
         self.zone_id = sandbox.store.zone_by_name("example.com").id
-
-    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        return self.session.request(method, self.base + path, timeout=5, **kwargs)
 
     def create(self, **body: Any) -> requests.Response:
         body = {"name": NAME, "type": "TXT", "content": "v1", "ttl": 300, **body}

@@ -7,15 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import dns.message
-import dns.query
-import dns.rdatatype
 import pytest
 import requests
 
 from certbot_dns_dnscale.sandbox import Sandbox, SandboxSettings
 from certbot_dns_dnscale.sandbox.grants import NamesListing, names_grant
 from tests import dnscale_contract as contract
+from tests.sandbox_client import SandboxApi, served_txt
 
 NAME = "_acme-challenge.example.com."
 OTHER = "www.example.com."
@@ -27,15 +25,10 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-class Api:
+class Api(SandboxApi):
     def __init__(self, sandbox: Sandbox, token: str | None = None) -> None:
-        self.base = sandbox.api_url + "/v1"
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {token or sandbox.settings.token}"
+        super().__init__(sandbox, token)
         self.records = f"/zones/{sandbox.store.zone_by_name('example.com').id}/records"
-
-    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        return self.session.request(method, self.base + path, timeout=5, **kwargs)
 
     def create(self, **body: Any) -> requests.Response:
         return self.call("POST", self.records, json={"name": NAME, "type": "TXT", **body})
@@ -50,17 +43,6 @@ class Api:
 @pytest.fixture
 def api(sandbox: Sandbox) -> Api:
     return Api(sandbox)
-
-
-def served_txt(sandbox: Sandbox, name: str = NAME) -> list[str]:
-    query = dns.message.make_query(name, "TXT")
-    answer = dns.query.udp(query, "127.0.0.1", port=sandbox.dns_port, timeout=2)
-    return sorted(
-        b"".join(rdata.strings).decode()
-        for rrset in answer.answer
-        if rrset.rdtype == dns.rdatatype.TXT
-        for rdata in rrset
-    )
 
 
 # -- every field of the create body ------------------------------------------------------------
@@ -130,7 +112,7 @@ def test_record_created_disabled_is_listed_as_such_and_not_served(
     api.create(content="shown")
 
     assert {r["content"]: r["disabled"] for r in api.listed()} == {"hidden": True, "shown": False}
-    assert served_txt(sandbox) == ["shown"]
+    assert served_txt(sandbox.dns_port, NAME) == ["shown"]
 
 
 def test_enabling_a_disabled_record_by_id_serves_it_under_the_same_id(
@@ -147,7 +129,7 @@ def test_enabling_a_disabled_record_by_id_serves_it_under_the_same_id(
     assert answer.status_code == 200, answer.text
     assert answer.json()["data"]["record"]["id"] == record["id"]
     assert answer.json()["data"]["record"]["disabled"] is False
-    assert served_txt(sandbox) == ["v"]
+    assert served_txt(sandbox.dns_port, NAME) == ["v"]
 
 
 # -- replacing records ---------------------------------------------------------------------------

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import dns.message
-import dns.query
-import dns.rdatatype
 import pytest
 import requests
 from dnscale import DNScale, Record, RecordType, Zone
@@ -24,6 +21,7 @@ from dnscale_api.models.update_record_by_name_request import UpdateRecordByNameR
 
 from certbot_dns_dnscale.sandbox.api import Call
 from certbot_dns_dnscale.sandbox.server import ACME_NAMES_TOKEN, DEFAULT_TOKEN, DEFAULT_ZONES
+from tests.sandbox_client import served_txt
 from tests.sdk_answers import all_answer_problems
 
 EXTRA_ZONES = 250  # 254 zones: three pages of the SDK's 100
@@ -79,17 +77,6 @@ def every_answer_reads_in_the_sdk(served: Served) -> Iterator[None]:
     """After each test, nothing the sandbox answered broke the SDK's models or the contract."""
     yield
     assert all_answer_problems(served.calls()) == []
-
-
-def served_txt(served: Served, name: str) -> list[str]:
-    query = dns.message.make_query(name, "TXT")
-    answer = dns.query.udp(query, "127.0.0.1", port=served.dns_port, timeout=2)
-    return sorted(
-        b"".join(rdata.strings).decode()
-        for rrset in answer.answer
-        if rrset.rdtype == dns.rdatatype.TXT
-        for rdata in rrset
-    )
 
 
 def create(sdk: DNScale, zone_id: UUID, name: str, content: str, **fields: Any) -> Record:
@@ -158,7 +145,7 @@ def test_sdk_deletes_one_value_by_name_and_keeps_the_other(
     sdk.records.delete_by_name(zone_id, name, "TXT", content="drop")
 
     assert [r.content for r in sdk.records.iter(zone_id) if r.name == name] == ["keep"]
-    assert served_txt(served, name) == ["keep"]
+    assert served_txt(served.dns_port, name) == ["keep"]
     with pytest.raises(APIError) as raised:
         sdk.records.delete_by_name(zone_id, name, "TXT", content="drop")
     assert raised.value.status_code == 404
@@ -181,7 +168,7 @@ def test_sdk_record_created_disabled_is_listed_so_and_absent_from_dns(
 
     assert created.disabled is True
     assert [r.disabled for r in sdk.records.iter(zone_id) if r.name == name] == [True]
-    assert served_txt(served, name) == []
+    assert served_txt(served.dns_port, name) == []
 
 
 def test_sdk_enables_a_disabled_record_by_id_and_dns_then_serves_it(
@@ -195,7 +182,7 @@ def test_sdk_enables_a_disabled_record_by_id_and_dns_then_serves_it(
     )
 
     assert (updated.id, updated.disabled) == (created.id, False)
-    assert served_txt(served, name) == ["v"]
+    assert served_txt(served.dns_port, name) == ["v"]
 
 
 def test_sdk_updates_one_value_by_name(sdk: DNScale, zone_id: UUID) -> None:
