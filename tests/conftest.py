@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import socket
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -212,3 +213,11 @@ def sandbox_batch(sandbox: Sandbox, token: str) -> ChallengeBatch:
         wait=WaitSettings(bound_seconds=0, check=False, resolver=sandbox.dns_address),
         notify=lambda _: None,
     )
+
+
+def wait_for(condition: Callable[[], object], timeout_seconds: float = 60.0) -> None:
+    """Return once ``condition()`` is true; fail the test after ``timeout_seconds``."""
+    deadline = time.monotonic() + timeout_seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.02)

@@ -33,6 +33,7 @@ from tests.conftest import (
     envelope,
     txt,
     value_of,
+    wait_for,
     zone,
     zones_page,
 )
@@ -102,13 +103,6 @@ def perform_on_a_thread(
     return thread, failures
 
 
-def wait_for(condition: object, timeout_seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_seconds
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.02)
-
-
 # -- an interruption while creates wait for their answer -----------------------------------------
 
 
@@ -119,7 +113,7 @@ def test_creates_still_unanswered_after_the_grace_are_stopped_and_named_with_the
     server.serve("/zones/z-com/records", trickle(b" " * 1000 + b"{}"))  # answers in 200 s
     batch = batch_for(server.url, budget_seconds=60.0)
     performing, failures = perform_on_a_thread(batch, APEX_AND_WILDCARD[:1])
-    wait_for(lambda: server.requests_to("/zones/z-com/records"))
+    wait_for(lambda: server.requests_to("/zones/z-com/records"), 10.0)
 
     batch.cleanup(APEX_AND_WILDCARD[:1])
     performing.join(timeout=10)

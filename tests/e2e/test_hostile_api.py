@@ -8,13 +8,13 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from certbot_dns_dnscale.sandbox.api import Grant
+from tests.conftest import wait_for
 from tests.e2e.conftest import World
 
 pytestmark = pytest.mark.e2e
@@ -22,14 +22,6 @@ pytestmark = pytest.mark.e2e
 CREATE_ROUTE = "/zones/{zone_id}/records"
 HOSTILE_TOKEN = "tok-E2E-hostile-5b1f0c7e9a2d"
 LEFT_BEHIND = "got no answer: DNScale may have stored it, and it is then left behind."
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.05)
 
 
 def sweep(credentials: Path, *extra: str) -> subprocess.CompletedProcess[str]:

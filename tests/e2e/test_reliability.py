@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from certbot_dns_dnscale.sandbox.pebble import certificate_names
+from tests.conftest import wait_for
 from tests.e2e.conftest import World
 
 pytestmark = pytest.mark.e2e
@@ -19,14 +20,6 @@ CREATE_ROUTE = "/zones/{zone_id}/records"
 
 def creates(world: World) -> list[int]:
     return [c.status for c in world.sandbox.calls if c.method == "POST"]
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.05)
 
 
 def test_create_whose_answer_was_lost_leaves_no_duplicate(world: World) -> None:
