@@ -109,3 +109,15 @@ def test_a_dry_run_makes_the_same_cname_check(
     assert listed[TARGET]["skipped"] is None
     assert "which its mark names, now points at" in listed["example.com"]["skipped"]
     assert sandbox.txt_values(TARGET) == ["old-delegated"]
+
+
+def test_a_challenge_name_named_by_marks_in_two_zones_is_looked_up_once(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.add_record(CHALLENGE, "CNAME", f"{TARGET}.")
+    leave_marked(sandbox, TARGET, "old-delegated", answering=CHALLENGE)
+    leave_marked(sandbox, "example.com", SPF, answering=CHALLENGE)
+    assert main(sweep(sandbox, credentials, "--dry-run")) == 1
+    capsys.readouterr()
+    looked_up = [q.name for q in sandbox.dns.queries if q.type == "CNAME"]
+    assert looked_up.count(f"{CHALLENGE}.") == 1

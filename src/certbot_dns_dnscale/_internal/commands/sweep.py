@@ -59,25 +59,6 @@ def parse_age(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def find_leftovers(
-    client: DNScaleClient,
-    zones: list[Zone],
-    older_than: timedelta,
-    now: datetime,
-    cname_target: CnameTarget,
-) -> list[Leftover]:
-    """The marked records older than ``older_than``; ``cname_target`` answers one CNAME hop
-    (None: no CNAME), to check where a mark's challenge name points now."""
-    chains = _Chains(cname_target)
-    leftovers = []
-    for zone in zones:
-        for record in client.zone_txt_records(zone.id):
-            leftover = _leftover(zone, record, older_than, now, chains)
-            if leftover is not None:
-                leftovers.append(leftover)
-    return leftovers
-
-
 def leftovers_by_zone(
     client: DNScaleClient,
     zones: list[Zone],
@@ -85,17 +66,25 @@ def leftovers_by_zone(
     now: datetime,
     cname_target: CnameTarget,
 ) -> tuple[list[Leftover], list[str]]:
-    """The leftovers of every zone whose records this key may list, and the names of the zones
-    it may not (403: a key limited to names may be refused the listing)."""
+    """The marked records older than ``older_than`` in every zone whose records this key may
+    list, and the names of the zones it may not (403: a key limited to names may be refused the
+    listing). ``cname_target`` answers one CNAME hop (None: no CNAME), to check where a mark's
+    challenge name points now; each challenge name is looked up once per sweep."""
+    chains = _Chains(cname_target)
     leftovers: list[Leftover] = []
     unlisted = []
     for zone in zones:
         try:
-            leftovers += find_leftovers(client, [zone], older_than, now, cname_target)
+            records = client.zone_txt_records(zone.id)
         except DNScaleError as err:
             if err.status != HTTP_FORBIDDEN:
                 raise
             unlisted.append(zone.name)
+            continue
+        for record in records:
+            leftover = _leftover(zone, record, older_than, now, chains)
+            if leftover is not None:
+                leftovers.append(leftover)
     return leftovers, unlisted
 
 
