@@ -146,6 +146,19 @@ def test_zone_list_follows_total_when_has_more_is_absent(
     assert offsets_asked(requests_mock) == [0, 100, 200]
 
 
+def test_a_total_that_is_not_a_number_is_ignored_and_the_pages_followed_to_the_end(
+    client: DNScaleClient, requests_mock: rm.Mocker
+) -> None:
+    zones = [zone(f"z{i}", f"z{i}.com") for i in range(150)]
+
+    def answer(request: requests.PreparedRequest, context: object) -> dict[str, object]:
+        offset = int(request.qs["offset"][0])  # type: ignore[attr-defined]
+        return envelope({"zones": zones[offset : offset + 100], "pagination": {"total": True}})
+
+    requests_mock.get(ZONES_URL, json=answer)
+    assert [z.id for z in client.list_zones()] == [f"z{i}" for i in range(150)]
+
+
 def test_zone_list_advances_by_items_returned_when_the_server_caps_the_page(
     client: DNScaleClient, requests_mock: rm.Mocker
 ) -> None:

@@ -111,5 +111,5 @@ def _is_last_page(pagination: object, offset: int) -> bool:
     has_more = pagination.get("has_more")
     if isinstance(has_more, bool):
         return not has_more
-    total = pagination.get("total")
-    return isinstance(total, int) and offset >= total
+    total = _total(pagination)
+    return total is not None and offset >= total
