@@ -63,6 +63,22 @@ def test_someone_elses_disabled_value_stops_the_run_naming_it_and_the_fix(
     batch.close()
 
 
+def test_a_run_stopped_by_someone_elses_disabled_value_warns_of_no_unanswered_create(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    sandbox.add_record(NAME, "TXT", "token-value", comment="by hand", disabled=True)
+    batch = sandbox_batch(sandbox, sandbox.settings.token)
+    with pytest.raises(ChallengeError):
+        batch.perform(CHALLENGE)
+
+    with caplog.at_level(logging.WARNING):
+        batch.cleanup(CHALLENGE)
+
+    assert "got no answer" not in caplog.text
+    assert caplog.records == []
+    batch.close()
+
+
 def test_a_disabled_value_found_by_a_retrys_lookup_is_not_taken_for_ours(
     sandbox: Sandbox,
 ) -> None:

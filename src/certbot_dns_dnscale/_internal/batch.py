@@ -177,10 +177,7 @@ class ChallengeBatch:
                     self._unsettled.pop(key, None)
             raise ChallengeError(explain(err, context)) from err
         if created.record.disabled:
-            enabling = self._context("enable the disabled TXT record " + target, zone, target)
-            created = enable_if_ours(
-                self._client, created, zone, target, ttl_seconds=self._ttl_seconds, context=enabling
-            )
+            created = self._enabled(created, plan, key)
         if created.preexisting:
             logger.info(
                 "TXT value for %s was already in zone %s; it will be left there",
@@ -191,6 +188,20 @@ class ChallengeBatch:
         with self._lock:
             self._created[key] = created
             self._unsettled.pop(key, None)
+
+    def _enabled(self, created: CreatedRecord, plan: Plan, key: Challenge) -> CreatedRecord:
+        """The disabled value enabled, if ours. The create was answered, and a value this run
+        stored is never disabled: when enabling fails, no create of this run is left unsettled."""
+        target, zone = plan.chain[-1], plan.zone
+        enabling = self._context("enable the disabled TXT record " + target, zone, target)
+        try:
+            return enable_if_ours(
+                self._client, created, zone, target, ttl_seconds=self._ttl_seconds, context=enabling
+            )
+        except ChallengeError:
+            with self._lock:
+                self._unsettled.pop(key, None)
+            raise
 
     def _delete(self, challenge: Challenge, deadline: float) -> None:
         validation_name, validation = challenge
