@@ -119,3 +119,13 @@ def test_a_refused_listing_is_explained_on_stderr_without_the_token(
         "it in dns_dnscale_api_token. ["
     )
     assert wrong not in err
+
+
+def test_a_failed_record_listing_is_named_as_such_without_the_token(
+    sandbox: Sandbox, credentials: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.faults.script("echo", method="GET", route="/zones/{zone_id}/records")
+    assert main(sweep(credentials)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: Could not list the TXT records of the zones: ")
+    assert sandbox.settings.token not in err

@@ -133,8 +133,10 @@ def _with_client(args: argparse.Namespace) -> tuple[Credentials, DNScaleClient]:
     return credentials, client
 
 
-def _api_refused(err: DNScaleError, args: argparse.Namespace, credentials: Credentials) -> int:
-    context = Context("list the zones", args.credentials, credentials.base_url)
+def _api_refused(
+    err: DNScaleError, args: argparse.Namespace, credentials: Credentials, action: str = ""
+) -> int:
+    context = Context(action or "list the zones", args.credentials, credentials.base_url)
     print(f"error: {redact(explain(err, context), [credentials.api_token])}", file=sys.stderr)
     return CANNOT_RUN
 
@@ -254,16 +256,17 @@ def _nameservers(dns: DnsClient, text: str | None) -> list[Server] | None:
 
 def _sweep(args: argparse.Namespace) -> int:
     older_than = _age(args.older_than)
-    dns = _dns_client(args.resolver)
+    cname_target = _dns_client(args.resolver).cname_target
     credentials, client = _with_client(args)
     now = datetime.now(timezone.utc)
     with client:
+        action = "list the zones"
         try:
-            leftovers, unlisted = leftovers_by_zone(
-                client, client.list_zones(), older_than, now, dns.cname_target
-            )
+            zones = client.list_zones()
+            action = "list the TXT records of the zones"
+            leftovers, unlisted = leftovers_by_zone(client, zones, older_than, now, cname_target)
         except DNScaleError as err:
-            return _api_refused(err, args, credentials)
+            return _api_refused(err, args, credentials, action)
         if not args.dry_run:
             leftovers = remove(client, leftovers)
     if args.json:
