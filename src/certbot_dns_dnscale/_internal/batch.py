@@ -173,8 +173,7 @@ class ChallengeBatch:
             )
         except DNScaleError as err:
             if not err.may_have_taken_effect:
-                with self._lock:
-                    self._unsettled.pop(key, None)
+                self._settle(key)
             raise ChallengeError(explain(err, context)) from err
         if created.record.disabled:
             created = self._enabled(created, plan, key)
@@ -185,8 +184,14 @@ class ChallengeBatch:
             )  # fmt: skip
         else:
             logger.debug("Created TXT record %s in zone %s", created.record, zone.name)
+        self._settle(key, created)
+
+    def _settle(self, key: Challenge, created: CreatedRecord | None = None) -> None:
+        """This create is over: no longer unsettled and, when it left a record to delete,
+        registered for cleanup in the same step, so a cleanup arriving meanwhile sees it."""
         with self._lock:
-            self._created[key] = created
+            if created is not None:
+                self._created[key] = created
             self._unsettled.pop(key, None)
 
     def _enabled(self, created: CreatedRecord, plan: Plan, key: Challenge) -> CreatedRecord:
@@ -199,8 +204,7 @@ class ChallengeBatch:
                 self._client, created, zone, target, ttl_seconds=self._ttl_seconds, context=enabling
             )
         except ChallengeError:
-            with self._lock:
-                self._unsettled.pop(key, None)
+            self._settle(key)
             raise
 
     def _delete(self, challenge: Challenge, deadline: float) -> None:
